@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+)
+
+// env is what a command may touch of the world outside it.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one ncpmock subcommand.
+type command struct {
+	name    string
+	summary string
+	// flags builds the command's flag set; run runs it after parsing.
+	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) error
+}
+
+// commands lists every subcommand, in the order help shows them.
+func commands() []command {
+	return []command{
+		{name: "serve", summary: "run the mock server", flags: serveFlags},
+		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
+	}
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// exitError carries an exit code chosen by a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode reports err on stderr and returns the process exit code.
+func exitCode(err error, stderr io.Writer) int {
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "ncpmock: %s\n", ue.msg)
+		return 2
+	case errors.As(err, &ee):
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintf(stderr, "ncpmock: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "ncpmock: %v\n", err)
+	return 1
+}
+
+// run is the whole program, testable: it parses args, runs one subcommand and
+// returns when it is done or ctx is cancelled.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		printUsage(stdout)
+		return &usageError{msg: "no command given; see 'ncpmock help'"}
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		return help(e, args[1:])
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return runCommand(ctx, e, c, args[1:])
+		}
+	}
+	return &usageError{msg: fmt.Sprintf("unknown command %q; see 'ncpmock help'", args[0])}
+}
+
+func runCommand(ctx context.Context, e *env, c command, args []string) error {
+	fs := flag.NewFlagSet("ncpmock "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	body := c.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandUsage(e.stdout, c, fs)
+			return nil
+		}
+		return &usageError{msg: fmt.Sprintf("%s: %v (see 'ncpmock help %s')", c.name, err, c.name)}
+	}
+	return body(ctx, e, fs.Args())
+}
+
+func help(e *env, args []string) error {
+	if len(args) == 0 {
+		printUsage(e.stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			fs := flag.NewFlagSet("ncpmock "+c.name, flag.ContinueOnError)
+			c.flags(fs)
+			printCommandUsage(e.stdout, c, fs)
+			return nil
+		}
+	}
+	return &usageError{msg: fmt.Sprintf("help: unknown command %q", args[0])}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `ncpmock: a mock server and contract tests for NCP SSO's POST /api/v1/users/bulk
+
+Usage:
+  ncpmock <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'ncpmock help <command>' for a command's flags, 'ncpmock --version' for the version.
+`)
+}
+
+func printCommandUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: ncpmock %s [flags]\n\n%s.\n\nFlags:\n", c.name, upperFirst(c.summary))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func versionString() string {
+	v := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		v = info.Main.Version
+	}
+	return fmt.Sprintf("ncpmock %s %s %s/%s", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// listFlag is a repeatable flag whose values may also be comma-separated.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+func specFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+	format := fs.String("format", "yaml", "output format: yaml (as embedded) or json")
+	return func(_ context.Context, e *env, args []string) error {
+		if len(args) > 0 {
+			return &usageError{msg: fmt.Sprintf("spec: unexpected argument %q", args[0])}
+		}
+		switch *format {
+		case "yaml":
+			_, err := e.stdout.Write(openapi.EmbeddedYAML())
+			return err
+		case "json":
+			spec, err := openapi.Embedded()
+			if err != nil {
+				return err
+			}
+			data, err := spec.Doc().MarshalJSON()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s\n", data)
+			return err
+		}
+		return &usageError{msg: fmt.Sprintf("spec: --format %q: want yaml or json", *format)}
+	}
+}

@@ -1,0 +1,47 @@
+package mock
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) health(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) specYAML(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml", s.spec.YAML())
+}
+
+func (s *Server) specJSON(c echo.Context) error {
+	data, err := s.spec.Doc().MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, data)
+}
+
+// adminUsersResponse is the body of GET /__admin/users.
+type adminUsersResponse struct {
+	Count int    `json:"count"`
+	Users []User `json:"users"`
+}
+
+func (s *Server) adminUsers(c echo.Context) error {
+	users, err := s.store.List(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if users == nil {
+		users = []User{}
+	}
+	return c.JSON(http.StatusOK, adminUsersResponse{Count: len(users), Users: users})
+}
+
+func (s *Server) adminReset(c echo.Context) error {
+	if err := s.store.Reset(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "reset"})
+}

@@ -1,0 +1,88 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// Gateway error codes and messages of NCP's API Gateway.
+const (
+	gwNotFound        = "300"
+	gwTooLarge        = "430"
+	gwUnexpected      = "900"
+	msgNotFound       = "Not Found Exception"
+	msgTooLarge       = "Request Entity Too Large"
+	msgUnexpected     = "Unexpected Error"
+	msgInvalidRequest = "Invalid request"
+)
+
+// GatewayErrorStatus is an error answered in the API Gateway's shape:
+// {"error":{"errorCode","message","details"}} with the given HTTP status.
+type GatewayErrorStatus struct {
+	Status  int
+	Code    string
+	Message string
+	Details string
+}
+
+// Error describes the gateway error.
+func (e *GatewayErrorStatus) Error() string {
+	return fmt.Sprintf("gateway error %d (code %s): %s: %s", e.Status, e.Code, e.Message, e.Details)
+}
+
+// bodyTooLargeError reports a request body over the configured limit.
+type bodyTooLargeError struct{ limit int64 }
+
+func (e *bodyTooLargeError) Error() string {
+	return fmt.Sprintf("request body exceeds %d bytes", e.limit)
+}
+
+// handleError is the one place that turns an error into an HTTP answer.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, body := s.errorResponse(err, c.Request())
+	if status == http.StatusMethodNotAllowed {
+		c.Response().Header().Set("Allow", s.allowed(c.Request().URL.Path))
+	}
+	if err := c.JSON(status, body); err != nil {
+		s.log.Debug("write error response", "err", err)
+	}
+}
+
+func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
+	var (
+		verr *openapi.ValidationError
+		gw   *GatewayErrorStatus
+		big  *bodyTooLargeError
+		he   *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &verr):
+		return http.StatusBadRequest, openapi.ErrorResponse{
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: verr.Problems,
+		}
+	case errors.As(err, &gw):
+		return gw.Status, gatewayBody(gw.Code, gw.Message, gw.Details)
+	case errors.As(err, &big):
+		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
+	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+		return http.StatusNotFound, gatewayBody(gwNotFound, msgNotFound, "URL not found.")
+	case errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed:
+		return http.StatusMethodNotAllowed, gatewayBody(gwNotFound, "Method Not Allowed",
+			fmt.Sprintf("%s is not allowed on %s; use %s.", r.Method, r.URL.Path, s.allowed(r.URL.Path)))
+	case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, "")
+	}
+	s.log.Error("unexpected error", "method", r.Method, "path", r.URL.Path, "err", err)
+	return http.StatusInternalServerError, gatewayBody(gwUnexpected, msgUnexpected, "")
+}
+
+func gatewayBody(code, message, details string) openapi.GatewayError {
+	return openapi.GatewayError{Error: openapi.GatewayErrorDetail{ErrorCode: code, Message: message, Details: details}}
+}

@@ -1,0 +1,56 @@
+package mocktest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// createUsers is the code under test: a client of the bulk endpoint.
+func createUsers(client *http.Client, url string, loginIDs ...string) ([]openapi.UserResult, error) {
+	var req openapi.BulkRequest
+	for _, id := range loginIDs {
+		req.Params = append(req.Params, openapi.UserCreate{LoginID: id})
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Post(url, "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	var results []openapi.UserResult
+	err = json.NewDecoder(resp.Body).Decode(&results)
+	return results, err
+}
+
+// A test of client code against the mock. In a real test, t is the test's
+// *testing.T; NewServer then closes the server when the test ends.
+func Example() {
+	t := &testing.T{}
+	srv := mocktest.NewServer(t, mock.Config{Seed: 1})
+	defer srv.Close()
+
+	results, err := createUsers(srv.Client(), srv.BulkURL(), "kim@example.com", "KIM@example.com")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range results {
+		fmt.Println(strings.TrimSpace(fmt.Sprintf("%s success=%t %s", r.Name, r.Success, r.Message)))
+	}
+	// Output:
+	// kim@example.com success=true
+	// KIM@example.com success=false Duplicate login ID.
+}

@@ -1,0 +1,51 @@
+// Package mocktest runs ncpmock's mock server inside Go tests, in the style of
+// net/http/httptest: the server listens on a loopback port before NewServer
+// returns and is closed when the test ends.
+package mocktest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
+)
+
+// Server is a running mock server for one test.
+type Server struct {
+	// URL is the server's base URL, such as http://127.0.0.1:41234, without a
+	// trailing slash. The bulk endpoint is URL + "/api/v1/users/bulk".
+	URL string
+	// Mock is the mock server being served.
+	Mock *mock.Server
+
+	ts *httptest.Server
+}
+
+// NewServer starts a mock server configured by cfg on 127.0.0.1 and a free
+// port. It fails the test if cfg is invalid, and registers Close with
+// tb.Cleanup, so callers need not close it.
+func NewServer(tb testing.TB, cfg mock.Config) *Server {
+	tb.Helper()
+	m, err := mock.New(cfg)
+	if err != nil {
+		tb.Fatalf("mocktest: %v", err)
+	}
+	ts := httptest.NewServer(m)
+	s := &Server{URL: ts.URL, Mock: m, ts: ts}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// BulkURL returns the URL of the createUsersBulk endpoint.
+func (s *Server) BulkURL() string {
+	return s.URL + s.Mock.Spec().ServerPaths()[0]
+}
+
+// Client returns an HTTP client for the server. Its idle connections are
+// closed with the server.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// Close shuts the server down and waits for requests in flight. It is safe
+// to call more than once.
+func (s *Server) Close() { s.ts.Close() }

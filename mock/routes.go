@@ -1,0 +1,96 @@
+package mock
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Paths of the mock's own endpoints.
+const (
+	PathHealth      = "/healthz"
+	PathSpecYAML    = "/openapi.yaml"
+	PathSpecJSON    = "/openapi.json"
+	PathAdminUsers  = "/__admin/users"
+	PathAdminReset  = "/__admin/reset"
+	HeaderTraceID   = "X-Ncp-Trace-Id"
+	HeaderWarning   = "X-Ncpmock-Warning"
+	headerRetryHint = "Retry-After"
+)
+
+// routes declares every route the mock answers, in one place.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.accessLog, s.traceID, middleware.CORSWithConfig(s.corsConfig()))
+
+	for _, p := range s.spec.ServerPaths() {
+		s.handle(e, s.spec.Method(), p, s.createUsers)
+	}
+	s.handle(e, http.MethodGet, PathHealth, s.health)
+	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
+	s.handle(e, http.MethodGet, PathSpecJSON, s.specJSON)
+	s.handle(e, http.MethodGet, PathAdminUsers, s.adminUsers)
+	s.handle(e, http.MethodPost, PathAdminReset, s.adminReset)
+	return e
+}
+
+// handle registers a route and remembers its method for 405 answers.
+func (s *Server) handle(e *echo.Echo, method, path string, h echo.HandlerFunc) {
+	e.Add(method, path, h)
+	methods := strings.Split(s.allow[path], ", ")
+	if s.allow[path] == "" {
+		methods = nil
+	}
+	if !slices.Contains(methods, method) {
+		methods = append(methods, method)
+	}
+	s.allow[path] = strings.Join(methods, ", ")
+}
+
+// allowed returns the methods a path answers, for the Allow header.
+func (s *Server) allowed(path string) string {
+	return s.allow[path]
+}
+
+func (s *Server) corsConfig() middleware.CORSConfig {
+	cfg := middleware.CORSConfig{
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
+		AllowHeaders:  []string{"Content-Type", "x-ncp-apigw-timestamp", "x-ncp-iam-access-key", "x-ncp-apigw-signature-v2"},
+		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint},
+		MaxAge:        600,
+	}
+	if s.cfg.CORSOrigins == nil {
+		cfg.AllowOriginFunc = isLocalOrigin
+	} else {
+		cfg.AllowOrigins = s.cfg.CORSOrigins
+	}
+	return cfg
+}
+
+// isLocalOrigin allows pages served from this machine on any port.
+func isLocalOrigin(origin string) (bool, error) {
+	for _, host := range []string{"http://localhost", "http://127.0.0.1", "http://[::1]"} {
+		rest, ok := strings.CutPrefix(origin, host)
+		if ok && (rest == "" || rest[0] == ':' && isPort(rest[1:])) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func isPort(s string) bool {
+	if s == "" || len(s) > 5 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

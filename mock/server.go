@@ -1,0 +1,169 @@
+// Package mock is ncpmock's mock server of the NCP SSO v1 "create users in
+// batch" endpoint: it validates every request against the spec, answers as the
+// real service does (per-user results, UUIDs, NRNs, duplicate login IDs) and
+// keeps the users it created in a store.
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// Defaults of Config fields left zero.
+const (
+	DefaultMemberNo     = "1234567"
+	DefaultNRNDomain    = "PUB"
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Config configures a mock Server. The zero value is usable: the embedded
+// spec, seed 0, member number 1234567, no access log.
+type Config struct {
+	// Spec is the contract to serve; nil means the embedded spec.
+	Spec *openapi.Spec
+	// Seed seeds every random choice (user IDs, trace IDs): the same seed and
+	// the same sequence of requests give the same answers.
+	Seed uint64
+	// MemberNo is the NCP member number in NRNs; default DefaultMemberNo.
+	MemberNo string
+	// NRNDomain is the platform part of NRNs: PUB (default) or GOV.
+	NRNDomain string
+	// Strict rejects properties the spec does not declare; by default they are
+	// reported in an X-Ncpmock-Warning header and ignored.
+	Strict bool
+	// CaseSensitiveLoginIDs makes "A@x.io" and "a@x.io" two users. By default
+	// login IDs compare case-insensitively (an assumption about the real service).
+	CaseSensitiveLoginIDs bool
+	// CORSOrigins lists the browser origins allowed to call the mock; "*"
+	// allows any. Nil allows any http://localhost:*, http://127.0.0.1:* and
+	// http://[::1]:* origin.
+	CORSOrigins []string
+	// MaxBodyBytes caps request bodies (413 beyond); default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Logger receives one access-log line per request; nil logs nothing.
+	Logger *slog.Logger
+	// Store keeps created users; nil means a new in-memory store.
+	Store Store
+	// Now tells the time of creation; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the mock server, an http.Handler. It is safe for concurrent use
+// and holds no resources that need closing.
+type Server struct {
+	cfg       Config
+	spec      *openapi.Spec
+	validator *openapi.Validator
+	store     Store
+	faker     *gofakeit.Faker
+	log       *slog.Logger
+	echo      *echo.Echo
+	allow     map[string]string // path -> the methods it answers
+	traceSeq  atomic.Uint64
+}
+
+var (
+	memberNoRE  = regexp.MustCompile(`^[0-9]{1,20}$`)
+	nrnDomainRE = regexp.MustCompile(`^[A-Z]{2,10}$`)
+)
+
+// New returns a mock server for cfg. It returns an error, never panics, when
+// cfg is invalid.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	v, err := openapi.NewValidator(cfg.Spec, openapi.ValidatorConfig{Strict: cfg.Strict})
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	s := &Server{
+		cfg:       cfg,
+		spec:      cfg.Spec,
+		validator: v,
+		store:     cfg.Store,
+		faker:     openapi.NewFaker(cfg.Seed),
+		log:       cfg.Logger,
+		allow:     make(map[string]string),
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+func (cfg *Config) setDefaults() error {
+	if cfg.Spec == nil {
+		spec, err := openapi.Embedded()
+		if err != nil {
+			return fmt.Errorf("mock: embedded spec: %w", err)
+		}
+		cfg.Spec = spec
+	}
+	if cfg.MemberNo == "" {
+		cfg.MemberNo = DefaultMemberNo
+	}
+	if !memberNoRE.MatchString(cfg.MemberNo) {
+		return fmt.Errorf("mock: member number %q: want 1 to 20 digits", cfg.MemberNo)
+	}
+	if cfg.NRNDomain == "" {
+		cfg.NRNDomain = DefaultNRNDomain
+	}
+	if !nrnDomainRE.MatchString(cfg.NRNDomain) {
+		return fmt.Errorf("mock: NRN domain %q: want 2 to 10 capital letters, such as PUB or GOV", cfg.NRNDomain)
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return fmt.Errorf("mock: max body bytes %d: want 0 (default) or more", cfg.MaxBodyBytes)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	for _, o := range cfg.CORSOrigins {
+		if err := checkOrigin(o); err != nil {
+			return fmt.Errorf("mock: CORS origin %q: %w", o, err)
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Store == nil {
+		cfg.Store = newMemoryStore(cfg.CaseSensitiveLoginIDs)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return nil
+}
+
+var errBadOrigin = errors.New("want * or scheme://host[:port]")
+
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+		return errBadOrigin
+	}
+	return nil
+}
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}
+
+// Seed returns the seed the server's random choices come from.
+func (s *Server) Seed() uint64 { return s.cfg.Seed }
+
+// Spec returns the contract the server serves.
+func (s *Server) Spec() *openapi.Spec { return s.spec }

@@ -1,0 +1,81 @@
+package mock
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// User is a user the mock has created.
+type User struct {
+	ID        string             `json:"id"`
+	LoginID   string             `json:"loginId"`
+	NRN       string             `json:"nrn"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Request   openapi.UserCreate `json:"request"`
+}
+
+// Store keeps the users the mock has created. Implementations must be safe for
+// concurrent use.
+type Store interface {
+	// Insert adds, in order, each user whose login ID is not taken, neither in
+	// the store nor earlier in the same batch, and reports for each user whether
+	// it was added. The whole batch is one atomic step.
+	Insert(ctx context.Context, users []User) ([]bool, error)
+	// List returns every user in the order they were created.
+	List(ctx context.Context) ([]User, error)
+	// Reset removes every user.
+	Reset(ctx context.Context) error
+}
+
+// memoryStore is the default Store: users in memory, lost at exit.
+type memoryStore struct {
+	key func(loginID string) string
+
+	mu    sync.Mutex
+	users []User
+	taken map[string]struct{}
+}
+
+// newMemoryStore returns an empty store. Login IDs compare case-insensitively
+// unless caseSensitive is set.
+func newMemoryStore(caseSensitive bool) *memoryStore {
+	key := strings.ToLower
+	if caseSensitive {
+		key = func(s string) string { return s }
+	}
+	return &memoryStore{key: key, taken: make(map[string]struct{})}
+}
+
+func (m *memoryStore) Insert(_ context.Context, users []User) ([]bool, error) {
+	added := make([]bool, len(users))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, u := range users {
+		k := m.key(u.LoginID)
+		if _, dup := m.taken[k]; dup {
+			continue
+		}
+		m.taken[k] = struct{}{}
+		m.users = append(m.users, u)
+		added[i] = true
+	}
+	return added, nil
+}
+
+func (m *memoryStore) List(context.Context) ([]User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]User(nil), m.users...), nil
+}
+
+func (m *memoryStore) Reset(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users = nil
+	m.taken = make(map[string]struct{})
+	return nil
+}

@@ -1,0 +1,139 @@
+package openapi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// appendKinProblems flattens kin-openapi's error tree into problems with our
+// field paths and messages (kin's own text embeds the whole schema).
+func appendKinProblems(dst []locatedProblem, err error, root any) []locatedProblem {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			dst = appendKinProblems(dst, e, root)
+		}
+		return dst
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return append(dst, schemaProblem(se, root))
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Err != nil && re.Err != err {
+		return appendKinProblems(dst, re.Err, root)
+	}
+	return append(dst, newProblem(nil, "schema", err.Error()))
+}
+
+func schemaProblem(se *openapi3.SchemaError, root any) locatedProblem {
+	path := pathFromPointer(se.JSONPointer(), root)
+	rule := se.SchemaField
+	if rule == "nullable" {
+		rule = "type"
+	}
+	return newProblem(path, rule, schemaMessage(rule, se))
+}
+
+func schemaMessage(rule string, se *openapi3.SchemaError) string {
+	s := se.Schema
+	switch rule {
+	case "required":
+		return "is required"
+	case "type":
+		return fmt.Sprintf("must be %s, got %s", typeName(s), jsonTypeOf(se.Value))
+	case "minLength":
+		return fmt.Sprintf("must be at least %d characters, got %d", s.MinLength, runeLen(se.Value))
+	case "maxLength":
+		return fmt.Sprintf("must be at most %d characters, got %d", *s.MaxLength, runeLen(se.Value))
+	case "pattern":
+		return fmt.Sprintf("must match the pattern %s", s.Pattern)
+	case "format":
+		var fe *formatError
+		if errors.As(se.Origin, &fe) {
+			return fe.Error()
+		}
+		return fmt.Sprintf("must be in %s format", s.Format)
+	case "minItems":
+		return fmt.Sprintf("must have at least %s, got %d", plural(s.MinItems, "item"), lenOf(se.Value))
+	case "maxItems":
+		return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxItems, "item"), lenOf(se.Value))
+	case "minProperties":
+		return fmt.Sprintf("must have at least %s, got %d", plural(s.MinProps, "property"), lenOf(se.Value))
+	case "maxProperties":
+		return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxProps, "property"), lenOf(se.Value))
+	case "enum":
+		return fmt.Sprintf("must be one of %v", s.Enum)
+	}
+	return se.Reason
+}
+
+func typeName(s *openapi3.Schema) string {
+	if s.Type == nil || len(*s.Type) == 0 {
+		return "a value"
+	}
+	names := make([]string, len(*s.Type))
+	for i, t := range *s.Type {
+		names[i] = article(t)
+	}
+	return strings.Join(names, " or ")
+}
+
+func article(t string) string {
+	switch t {
+	case "array", "object", "integer":
+		return "an " + t
+	}
+	return "a " + t
+}
+
+func jsonTypeOf(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		if v == float64(int64(v)) {
+			return "integer"
+		}
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func runeLen(v any) int {
+	s, _ := v.(string)
+	return utf8.RuneCountInString(s)
+}
+
+func lenOf(v any) int {
+	switch v := v.(type) {
+	case []any:
+		return len(v)
+	case map[string]any:
+		return len(v)
+	}
+	return 0
+}
+
+func plural(n uint64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
