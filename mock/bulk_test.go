@@ -1,0 +1,294 @@
+package mock_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+var (
+	uuidRE = regexp.MustCompile(openapi.UUIDPattern)
+	nrnRE  = regexp.MustCompile(`^nrn:PUB:SSO::1234567:User/(.+)$`)
+)
+
+// bulkBody returns a valid request body creating the given login IDs.
+func bulkBody(loginIDs ...string) []byte {
+	var req openapi.BulkRequest
+	for _, id := range loginIDs {
+		req.Params = append(req.Params, openapi.UserCreate{
+			LoginID:     id,
+			AccessRules: openapi.AccessRules{ConsoleAccessAllowed: true},
+		})
+	}
+	data, err := json.Marshal(req)
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func post(t testing.TB, srv *mocktest.Server, path, contentType string, body []byte) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return do(t, srv, req)
+}
+
+func do(t testing.TB, srv *mocktest.Server, req *http.Request) answer {
+	t.Helper()
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+func createUsers(t testing.TB, srv *mocktest.Server, loginIDs ...string) []openapi.UserResult {
+	t.Helper()
+	a := post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody(loginIDs...))
+	if a.status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", a.status, a.body)
+	}
+	var results []openapi.UserResult
+	if err := json.Unmarshal(a.body, &results); err != nil {
+		t.Fatalf("decode %s: %v", a.body, err)
+	}
+	return results
+}
+
+func TestCreateUsersAnswersPerUserInOrder(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	ids := []string{"c@example.com", "a@example.com", "b@example.com"}
+	results := createUsers(t, srv, ids...)
+	if len(results) != len(ids) {
+		t.Fatalf("got %d results, want %d", len(results), len(ids))
+	}
+	seen := map[string]bool{}
+	for i, r := range results {
+		if r.Name != ids[i] || !r.Success || r.Message != "" {
+			t.Errorf("result %d: got %+v, want name %q, success, no message", i, r, ids[i])
+		}
+		if !uuidRE.MatchString(r.ID) {
+			t.Errorf("result %d: id %q is not a UUID", i, r.ID)
+		}
+		m := nrnRE.FindStringSubmatch(r.NRN)
+		if m == nil || m[1] != r.ID {
+			t.Errorf("result %d: nrn %q, want nrn:PUB:SSO::1234567:User/%s", i, r.NRN, r.ID)
+		}
+		if seen[r.ID] {
+			t.Errorf("result %d: id %s repeats", i, r.ID)
+		}
+		seen[r.ID] = true
+	}
+}
+
+func TestCreateUsersAliasPathAndRawShape(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{Seed: 3})
+	a := post(t, srv, "/users/bulk", "application/json", bulkBody("x@example.com"))
+	if a.status != http.StatusOK {
+		t.Fatalf("status %d: %s", a.status, a.body)
+	}
+	var raw []map[string]any
+	if err := json.Unmarshal(a.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0)
+	for k := range raw[0] {
+		keys = append(keys, k)
+	}
+	if len(raw) != 1 || len(keys) != 5 {
+		t.Fatalf("got %s, want one result with id, nrn, name, success, message", a.body)
+	}
+	if ct := a.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type: got %q, want application/json", ct)
+	}
+}
+
+func TestDuplicateLoginIDs(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	createUsers(t, srv, "kim@example.com")
+
+	results := createUsers(t, srv, "lee@example.com", "KIM@example.com", "park@example.com", "Lee@Example.com")
+	want := []struct {
+		success bool
+		message string
+	}{{true, ""}, {false, mock.MsgDuplicateLoginID}, {true, ""}, {false, mock.MsgDuplicateLoginID}}
+	for i, r := range results {
+		if r.Success != want[i].success || r.Message != want[i].message {
+			t.Errorf("result %d (%s): got success=%t message=%q, want %t %q", i, r.Name, r.Success, r.Message, want[i].success, want[i].message)
+		}
+		if !r.Success && (r.ID != "" || r.NRN != "") {
+			t.Errorf("result %d: a failed user has id %q nrn %q", i, r.ID, r.NRN)
+		}
+	}
+	if n := len(listUsers(t, srv)); n != 3 {
+		t.Errorf("store has %d users, want 3", n)
+	}
+}
+
+func TestCaseSensitiveLoginIDs(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{CaseSensitiveLoginIDs: true})
+	results := createUsers(t, srv, "kim@example.com", "KIM@example.com", "kim@example.com")
+	got := fmt.Sprint(results[0].Success, results[1].Success, results[2].Success)
+	if got != "true true false" {
+		t.Fatalf("got successes %s, want true true false", got)
+	}
+}
+
+func listUsers(t testing.TB, srv *mocktest.Server) []mock.User {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+mock.PathAdminUsers, nil)
+	a := do(t, srv, req)
+	var out struct {
+		Count int         `json:"count"`
+		Users []mock.User `json:"users"`
+	}
+	if err := json.Unmarshal(a.body, &out); err != nil || a.status != 200 {
+		t.Fatalf("GET %s: %d %s (%v)", mock.PathAdminUsers, a.status, a.body, err)
+	}
+	if out.Count != len(out.Users) {
+		t.Fatalf("count %d but %d users", out.Count, len(out.Users))
+	}
+	return out.Users
+}
+
+func TestAdminUsersAndReset(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	results := createUsers(t, srv, "a@example.com", "b@example.com")
+	users := listUsers(t, srv)
+	if len(users) != 2 || users[0].ID != results[0].ID || users[1].LoginID != "b@example.com" ||
+		users[0].NRN != results[0].NRN || users[0].CreatedAt.IsZero() || !users[0].Request.AccessRules.ConsoleAccessAllowed {
+		t.Fatalf("got users %+v, want the two created, in order", users)
+	}
+	a := post(t, srv, mock.PathAdminReset, "", nil)
+	if a.status != http.StatusOK {
+		t.Fatalf("reset: %d %s", a.status, a.body)
+	}
+	if users := listUsers(t, srv); len(users) != 0 {
+		t.Fatalf("after reset: %d users", len(users))
+	}
+	if r := createUsers(t, srv, "a@example.com"); !r[0].Success {
+		t.Fatalf("after reset a@example.com is still taken: %+v", r[0])
+	}
+}
+
+func TestSeedReproducesIDs(t *testing.T) {
+	run := func(seed uint64) string {
+		srv := mocktest.NewServer(t, mock.Config{Seed: seed})
+		a := post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody("a@example.com", "b@example.com"))
+		return string(a.body) + a.header.Get(mock.HeaderTraceID)
+	}
+	one, two, other := run(7), run(7), run(8)
+	if one != two {
+		t.Fatalf("seed 7 gave two different runs:\n%s\n%s", one, two)
+	}
+	if one == other {
+		t.Fatalf("seeds 7 and 8 gave the same run: %s", one)
+	}
+	if zero1, zero2 := run(0), run(0); zero1 != zero2 {
+		t.Fatalf("seed 0 is not reproducible")
+	}
+}
+
+func TestMemberNoAndNRNDomain(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{MemberNo: "2701234", NRNDomain: "GOV"})
+	r := createUsers(t, srv, "gov@example.com")[0]
+	if want := "nrn:GOV:SSO::2701234:User/" + r.ID; r.NRN != want {
+		t.Fatalf("got nrn %q, want %q", r.NRN, want)
+	}
+}
+
+// TestConcurrentOverlappingCreates races many clients over the same login
+// IDs: each must be created exactly once and every answer must be complete.
+func TestConcurrentOverlappingCreates(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	const clients, ids = 16, 40
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	created := map[string]int{}
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var batch []string
+			for i := range ids {
+				batch = append(batch, fmt.Sprintf("user%d@example.com", (i*7+c)%ids))
+			}
+			a := post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody(batch...))
+			var results []openapi.UserResult
+			if err := json.Unmarshal(a.body, &results); err != nil || len(results) != len(batch) {
+				t.Errorf("client %d: %d results for %d users (%v)", c, len(results), len(batch), err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for i, r := range results {
+				if r.Name != batch[i] {
+					t.Errorf("client %d: result %d is for %s, want %s", c, i, r.Name, batch[i])
+				}
+				if r.Success {
+					created[r.Name]++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(created) != ids {
+		t.Errorf("%d login IDs created, want %d", len(created), ids)
+	}
+	for id, n := range created {
+		if n != 1 {
+			t.Errorf("%s created %d times", id, n)
+		}
+	}
+	if n := len(listUsers(t, srv)); n != ids {
+		t.Errorf("store has %d users, want %d", n, ids)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  mock.Config
+		want string
+	}{
+		{"member number", mock.Config{MemberNo: "12a"}, "member number"},
+		{"nrn domain", mock.Config{NRNDomain: "pub"}, "NRN domain"},
+		{"body limit", mock.Config{MaxBodyBytes: -1}, "max body bytes"},
+		{"cors origin", mock.Config{CORSOrigins: []string{"localhost:3000"}}, "CORS origin"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := mock.New(tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,211 @@
+package mock_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+func TestBadInputAnswers(t *testing.T) {
+	big := append(append([]byte(`{"params":[{"loginId":"a@b.co","description":"`),
+		bytes.Repeat([]byte("x"), mock.DefaultMaxBodyBytes)...), `"}]}`...)
+	tests := []struct {
+		name, method, path, contentType string
+		body                            []byte
+		status                          int
+		want                            string // a substring of the body
+	}{
+		{"invalid body", "POST", "/api/v1/users/bulk", "application/json",
+			[]byte(`{"params":[{"loginId":"nope","accessRules":{"consoleAccessAllowed":true}}]}`), 400,
+			`{"errorCode":400,"message":"Invalid request","fieldErrors":[` +
+				`{"field":"params[0].accessRules.apiAccessAllowed","rule":"required","message":"is required"},` +
+				`{"field":"params[0].loginId","rule":"format","message":"must be a valid email address`},
+		{"malformed JSON", "POST", "/api/v1/users/bulk", "application/json", []byte(`{"params":[}`), 400,
+			`"rule":"json","message":"malformed JSON at byte offset 12: invalid character '}' looking for beginning of value"`},
+		{"wrong content type", "POST", "/api/v1/users/bulk", "text/plain", bulkBody("a@b.co"), 400,
+			`"rule":"contentType","message":"Content-Type \"text/plain\" is not accepted; send application/json"`},
+		{"no content type", "POST", "/api/v1/users/bulk", "", bulkBody("a@b.co"), 400,
+			`"rule":"contentType","message":"the Content-Type header is missing; send application/json"`},
+		{"empty body", "POST", "/api/v1/users/bulk", "application/json", nil, 400,
+			`"rule":"body","message":"a JSON request body is required"`},
+		{"body over 1 MiB", "POST", "/api/v1/users/bulk", "application/json", big, 413,
+			`{"error":{"errorCode":"430","message":"Request Entity Too Large","details":"request body exceeds 1048576 bytes."}}`},
+		{"unknown path", "GET", "/api/v1/users/nope", "", nil, 404,
+			`{"error":{"errorCode":"300","message":"Not Found Exception","details":"URL not found."}}`},
+		{"wrong method", "GET", "/api/v1/users/bulk", "", nil, 405,
+			`"details":"GET is not allowed on /api/v1/users/bulk; use POST."`},
+		{"wrong method on the alias", "PUT", "/users/bulk", "application/json", bulkBody("a@b.co"), 405, `use POST.`},
+	}
+	srv := mocktest.NewServer(t, mock.Config{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, bytes.NewReader(tc.body))
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			a := do(t, srv, req)
+			if a.status != tc.status || !strings.Contains(string(a.body), tc.want) {
+				t.Fatalf("got %d %s\nwant %d with %s", a.status, a.body, tc.status, tc.want)
+			}
+			if ct := a.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type: got %q, want application/json", ct)
+			}
+			if a.header.Get(mock.HeaderTraceID) == "" {
+				t.Errorf("no %s header", mock.HeaderTraceID)
+			}
+			if tc.status == 405 && a.header.Get("Allow") != "POST" {
+				t.Errorf("Allow: got %q, want POST", a.header.Get("Allow"))
+			}
+		})
+	}
+}
+
+// TestBadRequestsLoseNothing interleaves bad requests with good ones: the
+// users created before stay created and the server keeps serving.
+func TestBadRequestsLoseNothing(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	createUsers(t, srv, "keep@example.com")
+	bad := [][]byte{nil, []byte("{"), []byte(`{"params":[]}`), []byte(`{"params":"x"}`), []byte("\x00\xff"),
+		bytes.Repeat([]byte("["), 100000)}
+	for _, b := range bad {
+		if a := post(t, srv, "/api/v1/users/bulk", "application/json", b); a.status != 400 {
+			t.Errorf("body %.20q: status %d, want 400: %s", b, a.status, a.body)
+		}
+	}
+	r := createUsers(t, srv, "keep@example.com", "new@example.com")
+	if r[0].Success || !r[1].Success {
+		t.Fatalf("got %+v, want keep@ to be a duplicate and new@ created", r)
+	}
+}
+
+func TestUnknownPropertyWarningAndStrict(t *testing.T) {
+	body := []byte(`{"params":[{"loginId":"a@b.co","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true},` +
+		`"userProfile":{"phoneNumber":"010-1234-5678","이름":"홍"}}]}`)
+	t.Run("default warns", func(t *testing.T) {
+		srv := mocktest.NewServer(t, mock.Config{})
+		a := post(t, srv, "/api/v1/users/bulk", "application/json", body)
+		if a.status != 200 {
+			t.Fatalf("status %d: %s", a.status, a.body)
+		}
+		got := strings.Join(a.header.Values(mock.HeaderWarning), "\n")
+		want := `params[0].userProfile.phoneNumber: additionalProperties: is not a property the spec declares (did you mean "phoneNo"?)` +
+			"\n" + `params[0].userProfile["\uc774\ub984"]: additionalProperties: is not a property the spec declares`
+		if got != want {
+			t.Fatalf("warnings:\n%s\nwant:\n%s", got, want)
+		}
+	})
+	t.Run("strict rejects", func(t *testing.T) {
+		srv := mocktest.NewServer(t, mock.Config{Strict: true})
+		a := post(t, srv, "/api/v1/users/bulk", "application/json", body)
+		var er openapi.ErrorResponse
+		if err := json.Unmarshal(a.body, &er); err != nil || a.status != 400 || len(er.FieldErrors) != 2 ||
+			er.FieldErrors[0].Field != "params[0].userProfile.phoneNumber" || er.FieldErrors[0].Rule != "additionalProperties" {
+			t.Fatalf("got %d %s, want 400 naming both unknown properties", a.status, a.body)
+		}
+	})
+}
+
+func TestServiceEndpoints(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	get := func(path string) answer {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		return do(t, srv, req)
+	}
+	if a := get(mock.PathHealth); a.status != 200 || string(a.body) != `{"status":"ok"}`+"\n" {
+		t.Errorf("healthz: %d %q", a.status, a.body)
+	}
+	if a := get(mock.PathSpecYAML); a.status != 200 || !bytes.Equal(a.body, openapi.EmbeddedYAML()) ||
+		a.header.Get("Content-Type") != "application/yaml" {
+		t.Errorf("openapi.yaml: %d %s, want the embedded spec", a.status, a.header.Get("Content-Type"))
+	}
+	a := get(mock.PathSpecJSON)
+	if _, err := openapi.Load(a.body); a.status != 200 || err != nil {
+		t.Errorf("openapi.json: %d, loads with %v", a.status, err)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	preflight := func(srv *mocktest.Server, origin string) string {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/api/v1/users/bulk", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		return do(t, srv, req).header.Get("Access-Control-Allow-Origin")
+	}
+	def := mocktest.NewServer(t, mock.Config{})
+	for origin, allowed := range map[string]bool{
+		"http://localhost:3000": true, "http://localhost": true, "http://127.0.0.1:5173": true,
+		"http://localhost.evil.com": false, "https://example.com": false, "http://localhost:3000x": false,
+	} {
+		if got := preflight(def, origin); (got == origin) != allowed {
+			t.Errorf("default, origin %s: Access-Control-Allow-Origin %q, want allowed=%t", origin, got, allowed)
+		}
+	}
+	set := mocktest.NewServer(t, mock.Config{CORSOrigins: []string{"https://app.example.com"}})
+	if got := preflight(set, "https://app.example.com"); got != "https://app.example.com" {
+		t.Errorf("configured origin: got %q", got)
+	}
+	if got := preflight(set, "http://localhost:3000"); got != "" {
+		t.Errorf("localhost with a configured origin list: got %q, want refused", got)
+	}
+	// A simple request from the page also exposes the mock's headers.
+	req, _ := http.NewRequest(http.MethodPost, def.URL+"/api/v1/users/bulk", bytes.NewReader(bulkBody("c@b.co")))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "http://localhost:3000")
+	a := do(t, def, req)
+	if exp := a.header.Get("Access-Control-Expose-Headers"); !strings.Contains(exp, mock.HeaderWarning) {
+		t.Errorf("Access-Control-Expose-Headers %q does not expose %s", exp, mock.HeaderWarning)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestAccessLog(t *testing.T) {
+	var logs syncBuffer
+	srv := mocktest.NewServer(t, mock.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody("a@b.co"))
+	post(t, srv, "/api/v1/users/bulk", "application/json", []byte(`{"params":[]}`))
+	srv.Close()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d log lines, want 2:\n%s", len(lines), logs.String())
+	}
+	var first, second map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &second); err != nil {
+		t.Fatal(err)
+	}
+	if first["method"] != "POST" || first["path"] != "/api/v1/users/bulk" || first["status"] != 200.0 ||
+		first["duration"] == nil || first["problem"] != nil {
+		t.Errorf("first line: %v", first)
+	}
+	if second["status"] != 400.0 || second["problem"] != "params: minItems: must have at least 1 item, got 0" {
+		t.Errorf("second line: %v", second)
+	}
+}

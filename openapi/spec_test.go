@@ -1,0 +1,75 @@
+package openapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+func TestEmbeddedSpecIsValidOpenAPI303(t *testing.T) {
+	spec, err := openapi.Embedded()
+	if err != nil {
+		t.Fatalf("Embedded: %v", err)
+	}
+	doc := spec.Doc()
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("doc.Validate: %v", err)
+	}
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi version: got %q, want %q", doc.OpenAPI, "3.0.3")
+	}
+	if got, want := spec.Method()+" "+spec.Path(), "POST /users/bulk"; got != want {
+		t.Errorf("operation: got %q, want %q", got, want)
+	}
+	var urls []string
+	for _, s := range doc.Servers {
+		urls = append(urls, s.URL)
+	}
+	want := "https://sso.apigw.ntruss.com/api/v1 https://sso.apigw.gov-ntruss.com/api/v1"
+	if got := strings.Join(urls, " "); got != want {
+		t.Errorf("servers: got %q, want %q", got, want)
+	}
+	if got, want := strings.Join(spec.ServerPaths(), " "), "/api/v1/users/bulk /users/bulk"; got != want {
+		t.Errorf("ServerPaths: got %q, want %q", got, want)
+	}
+	for _, status := range []string{"200", "400", "401", "404", "413", "429", "500", "503", "504"} {
+		if spec.Operation().Responses.Value(status) == nil {
+			t.Errorf("response %s is not declared", status)
+		}
+	}
+}
+
+func TestEmbeddedYAMLIsACopy(t *testing.T) {
+	a := openapi.EmbeddedYAML()
+	a[0] = 'X'
+	if b := openapi.EmbeddedYAML(); b[0] == 'X' {
+		t.Fatal("EmbeddedYAML returned the embedded bytes themselves; a caller changed them")
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"not yaml", "{{{", "parse"},
+		{"invalid document", "openapi: 3.0.3\ninfo: {}\npaths: {}\n", "invalid OpenAPI document"},
+		{"no operation", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n", "createUsersBulk"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := openapi.Load([]byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	_, err := openapi.LoadFile("testdata/does-not-exist.yaml")
+	if err == nil || !strings.Contains(err.Error(), "does-not-exist.yaml") {
+		t.Fatalf("got %v, want an error naming the file", err)
+	}
+}
