@@ -267,7 +267,7 @@ func TestValidateBodyLevelProblems(t *testing.T) {
 	valid, _ := json.Marshal(body(user(0)))
 	tests := []struct {
 		name, contentType, body string
-		rule, message               string
+		rule, message           string
 	}{
 		{"malformed", "application/json", `{"params":[{"loginId":"a@b.co",]}`, "json",
 			"malformed JSON at byte offset 32: invalid character ']' looking for beginning of object key string"},
