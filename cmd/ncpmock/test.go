@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ncpmock/ncpmock/contracttest"
+)
+
+type testOptions struct {
+	target      string
+	seed        seedFlag
+	only, skip  listFlag
+	junit, json string
+	allowWrites bool
+	loginDomain string
+	timeout     time.Duration
+	maxTime     time.Duration
+	memberNo    string
+	nrnDomain   string
+	list        bool
+}
+
+func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+	o := &testOptions{}
+	fs.StringVar(&o.target, "target", "", "base `URL` of the server to check, such as http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1 (required)")
+	fs.Var(&o.seed, "seed", "seed `N` for the generated requests (default: random, printed)")
+	fs.Var(&o.only, "only", "run only the cases matching `NAME` (a name, a prefix such as negative, or a pattern such as 'positive/*'); repeatable")
+	fs.Var(&o.skip, "skip", "skip the cases matching `NAME`; repeatable")
+	fs.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
+	fs.StringVar(&o.json, "json", "", "write a JSON report (every failure, request and created user) to `FILE`")
+	fs.BoolVar(&o.allowWrites, "allow-writes", false, "let cases that create users run against a non-loopback target")
+	fs.StringVar(&o.loginDomain, "login-domain", contracttest.DefaultLoginDomain, "`domain` of the login IDs the run creates")
+	fs.DurationVar(&o.timeout, "timeout", contracttest.DefaultTimeout, "limit for each request")
+	fs.DurationVar(&o.maxTime, "max-response-time", 0, "fail answers slower than this (default: no limit)")
+	fs.StringVar(&o.memberNo, "member-no", "", "member `number` expected in NRNs (default: any)")
+	fs.StringVar(&o.nrnDomain, "nrn-domain", "", "NRN platform expected, PUB or GOV (default: either)")
+	fs.BoolVar(&o.list, "list", false, "list the cases and exit")
+	return func(ctx context.Context, e *env, args []string) error {
+		if len(args) > 0 {
+			return &usageError{msg: fmt.Sprintf("test: unexpected argument %q", args[0])}
+		}
+		return contractTest(ctx, e, o)
+	}
+}
+
+func contractTest(ctx context.Context, e *env, o *testOptions) error {
+	cfg := contracttest.Config{
+		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites,
+		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
+		MemberNo: o.memberNo, NRNDomain: o.nrnDomain,
+	}
+	if o.list {
+		names, err := contracttest.CaseNames(cfg)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			fmt.Fprintln(e.stdout, n)
+		}
+		return nil
+	}
+	if o.target == "" {
+		return &usageError{msg: "test: --target is required (see 'ncpmock help test')"}
+	}
+	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d; replay with --seed %d)\n", o.target, cfg.Seed, cfg.Seed)
+	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
+	var usage *contracttest.UsageError
+	switch {
+	case errors.As(err, &usage):
+		return &usageError{msg: "test: " + usage.Msg}
+	case errors.Is(err, contracttest.ErrUnreachable):
+		return &exitError{code: 2, err: fmt.Errorf("test: %w", err)}
+	}
+	contracttest.WriteSummary(e.stdout, report, !report.Loopback)
+	if werr := writeReports(o, report); werr != nil {
+		return &exitError{code: 2, err: werr}
+	}
+	if errors.Is(err, contracttest.ErrContract) {
+		return &exitError{code: 1, err: errors.New("")}
+	}
+	return err
+}
+
+func writeReports(o *testOptions, report *contracttest.Report) error {
+	if o.junit != "" {
+		if err := writeFile(o.junit, func(w io.Writer) error { return contracttest.WriteJUnit(w, report) }); err != nil {
+			return err
+		}
+	}
+	if o.json != "" {
+		return writeFile(o.json, func(w io.Writer) error { return contracttest.WriteJSON(w, report) })
+	}
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("test: %w", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("test: write %s: %w", path, err)
+	}
+	return f.Close()
+}

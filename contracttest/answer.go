@@ -1,0 +1,236 @@
+package contracttest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+var uuidRE = regexp.MustCompile(openapi.UUIDPattern)
+
+// checkAnswer runs the checks every answer must pass, whatever was sent.
+func (r *caseRun) checkAnswer(ex *Exchange) {
+	if ex.Status >= 500 {
+		r.fail(ex, CheckNotAServerError, "no 5xx answer", describe(ex))
+	}
+	if max := r.s.cfg.MaxResponseTime; max > 0 && ex.Duration > max {
+		r.fail(ex, CheckResponseTime, fmt.Sprintf("an answer within %s", max), ex.Duration.String())
+	}
+	spec := r.s.cfg.Spec
+	if !spec.ResponseDeclared(ex.Status) {
+		r.fail(ex, CheckStatusCodeConformance, fmt.Sprintf("a status the spec declares for %s %s", spec.Method(), spec.Path()), describe(ex))
+		return
+	}
+	err := spec.ValidateResponse(r.ctx, ex.Status, ex.ResponseHeader, []byte(ex.ResponseBody))
+	var verr *openapi.ValidationError
+	if !errors.As(err, &verr) {
+		return
+	}
+	var schema []string
+	for _, p := range verr.Problems {
+		if p.Rule == openapi.RuleContentType {
+			r.fail(ex, CheckContentTypeConformance, fmt.Sprintf("Content-Type %s for status %d",
+				strings.Join(spec.ResponseContentTypes(ex.Status), " or "), ex.Status), fmt.Sprintf("%q", ex.ResponseHeader.Get("Content-Type")))
+			continue
+		}
+		schema = append(schema, p.String())
+	}
+	if len(schema) > 0 {
+		r.fail(ex, CheckResponseSchemaConformance, fmt.Sprintf("a body matching the spec's schema for status %d", ex.Status),
+			strings.Join(schema, "; "))
+	}
+}
+
+// describe summarises an answer for a failure message.
+func describe(ex *Exchange) string {
+	body := ex.ResponseBody
+	if len(body) > 300 {
+		body = body[:300] + "..."
+	}
+	return fmt.Sprintf("%d %s: %s", ex.Status, http.StatusText(ex.Status), body)
+}
+
+// expectRejected checks that an invalid request got the service's 400.
+func (r *caseRun) expectRejected(ex *Exchange) {
+	if ex == nil {
+		return
+	}
+	const want = "400 with an ErrorResponse {errorCode, message}"
+	if ex.Status != http.StatusBadRequest {
+		got := describe(ex)
+		if ex.Status == http.StatusOK {
+			got = "200 OK: the server accepted an invalid request: " + got
+			r.recordCreated(ex)
+		}
+		r.fail(ex, CheckNegativeDataRejection, want, got)
+		return
+	}
+	var body struct {
+		ErrorCode *json.Number `json:"errorCode"`
+		Message   *string      `json:"message"`
+	}
+	dec := json.NewDecoder(strings.NewReader(ex.ResponseBody))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil || body.ErrorCode == nil || body.Message == nil {
+		r.fail(ex, CheckNegativeDataRejection, want, describe(ex))
+	}
+}
+
+// result is one element of a 200 answer, as sent.
+type result struct {
+	Name    any `json:"name"`
+	Success any `json:"success"`
+	ID      any `json:"id"`
+	NRN     any `json:"nrn"`
+	Message any `json:"message"`
+}
+
+// expectCreated checks that a valid request of new login IDs was answered
+// 200 with each user created, and returns the results.
+func (r *caseRun) expectCreated(ex *Exchange, loginIDs []string) []result {
+	if ex == nil {
+		return nil
+	}
+	if ex.Status != http.StatusOK {
+		r.fail(ex, CheckPositiveDataAcceptance, "200 with every user created", describe(ex))
+		return nil
+	}
+	results := r.checkResults(ex, loginIDs)
+	var failed []string
+	for i, res := range results {
+		if res.Success != true {
+			failed = append(failed, fmt.Sprintf("%s (message %v)", loginIDs[i], res.Message))
+		}
+	}
+	if len(failed) > 0 {
+		r.fail(ex, CheckPositiveDataAcceptance, "every new user created (success: true)",
+			fmt.Sprintf("%d not created: %s", len(failed), strings.Join(first(failed, 5), ", ")))
+	}
+	return results
+}
+
+// checkResults runs the endpoint's semantic checks on a 200 answer to a
+// request of loginIDs. It returns nil when the answer is not one result per
+// user.
+func (r *caseRun) checkResults(ex *Exchange, loginIDs []string) []result {
+	var results []result
+	if err := json.Unmarshal([]byte(ex.ResponseBody), &results); err != nil {
+		r.fail(ex, CheckResultPerUser, fmt.Sprintf("a JSON array of %d results", len(loginIDs)), describe(ex))
+		return nil
+	}
+	if len(results) != len(loginIDs) {
+		r.fail(ex, CheckResultPerUser, fmt.Sprintf("%d results, one per requested user", len(loginIDs)),
+			fmt.Sprintf("%d results", len(results)))
+		return nil
+	}
+	ok := true
+	for i, res := range results {
+		if res.Name != loginIDs[i] {
+			r.fail(ex, CheckResultPerUser, fmt.Sprintf("result %d named %q (results in request order)", i, loginIDs[i]),
+				fmt.Sprintf("name %s", jsonText(res.Name)))
+			ok = false
+		}
+		if _, isBool := res.Success.(bool); !isBool {
+			r.fail(ex, CheckResultPerUser, fmt.Sprintf("result %d with a boolean success", i),
+				fmt.Sprintf("success %s", jsonText(res.Success)))
+			ok = false
+		}
+		if res.Success == true {
+			r.checkCreatedUser(ex, i, res)
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return results
+}
+
+// checkCreatedUser checks the id and nrn of a created user and records it.
+func (r *caseRun) checkCreatedUser(ex *Exchange, i int, res result) {
+	id, _ := res.ID.(string)
+	if !uuidRE.MatchString(id) {
+		r.fail(ex, CheckUserIDFormat, fmt.Sprintf("result %d with a UUID id", i), fmt.Sprintf("id %s", jsonText(res.ID)))
+		return
+	}
+	if nrn, _ := res.NRN.(string); !r.s.nrnOK(nrn, id) {
+		r.fail(ex, CheckNRNFormat, fmt.Sprintf("result %d with nrn %s", i, r.s.nrnWant(id)), fmt.Sprintf("nrn %s", jsonText(res.NRN)))
+	}
+	if other, seen := r.s.seenIDs[id]; seen {
+		r.fail(ex, CheckUniqueIDs, fmt.Sprintf("result %d with an id not given before", i),
+			fmt.Sprintf("id %s, given before in %s", id, other))
+	}
+	r.s.seenIDs[id] = r.c.Name
+	name, _ := res.Name.(string)
+	nrn, _ := res.NRN.(string)
+	r.s.report.Created = append(r.s.report.Created, CreatedUser{LoginID: name, ID: id, NRN: nrn, Case: r.c.Name})
+}
+
+// recordCreated records the users an answer says were created, when the
+// request should have created none.
+func (r *caseRun) recordCreated(ex *Exchange) {
+	var results []result
+	if json.Unmarshal([]byte(ex.ResponseBody), &results) != nil {
+		return
+	}
+	for _, res := range results {
+		id, _ := res.ID.(string)
+		if res.Success == true && id != "" {
+			name, _ := res.Name.(string)
+			nrn, _ := res.NRN.(string)
+			r.s.report.Created = append(r.s.report.Created, CreatedUser{LoginID: name, ID: id, NRN: nrn, Case: r.c.Name})
+		}
+	}
+}
+
+func (s *suite) nrnOK(nrn, id string) bool {
+	rest, ok := strings.CutPrefix(nrn, "nrn:")
+	if !ok {
+		return false
+	}
+	domain, rest, _ := strings.Cut(rest, ":SSO::")
+	switch {
+	case s.cfg.NRNDomain != "" && domain != s.cfg.NRNDomain:
+		return false
+	case s.cfg.NRNDomain == "" && domain != "PUB" && domain != "GOV":
+		return false
+	}
+	member, userID, ok := strings.Cut(rest, ":User/")
+	if !ok || userID != id || !memberNoRE.MatchString(member) {
+		return false
+	}
+	return s.cfg.MemberNo == "" || member == s.cfg.MemberNo
+}
+
+func (s *suite) nrnWant(id string) string {
+	domain, member := s.cfg.NRNDomain, s.cfg.MemberNo
+	if domain == "" {
+		domain = "<PUB|GOV>"
+	}
+	if member == "" {
+		member = "<memberNo>"
+	}
+	return fmt.Sprintf("nrn:%s:SSO::%s:User/%s", domain, member, id)
+}
+
+func jsonText(v any) string {
+	if v == nil {
+		return "missing or null"
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(data)
+}
+
+func first(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(list[:n:n], fmt.Sprintf("and %d more", len(list)-n))
+}

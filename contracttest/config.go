@@ -1,0 +1,159 @@
+// Package contracttest checks a server of the NCP SSO "create users in batch"
+// endpoint, real or mock, against the contract in ncpmock's spec. It sends
+// positive, negative and semantic cases built from the spec and checks every
+// answer; a failure names the check, what was expected, what came back and a
+// curl command that reproduces it.
+//
+// Check collects every failure into a Report, in the manner of
+// testing/fstest.TestFS; Run runs each case as a subtest of a Go test.
+package contracttest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// Defaults of Config fields left zero.
+const (
+	DefaultLoginDomain = "example.com"
+	DefaultTimeout     = 10 * time.Second
+)
+
+// Config configures a contract run. The zero value is usable: the embedded
+// spec, seed 0, login IDs @example.com, a 10 s timeout per request.
+type Config struct {
+	// Spec is the contract; nil means the embedded spec.
+	Spec *openapi.Spec
+	// Seed seeds the generated bodies and the run ID: the same seed sends the
+	// same requests.
+	Seed uint64
+	// RunID marks every login ID the run creates (ncpmock-<run>-<n>@<domain>);
+	// empty means one derived from the seed and the time.
+	RunID string
+	// Only keeps the cases whose names match one of these patterns (a name, a
+	// prefix such as "negative", or a path.Match pattern such as "positive/*").
+	Only []string
+	// Skip drops the cases whose names match one of these patterns.
+	Skip []string
+	// AllowWrites lets cases that create users run against a target that is
+	// not on a loopback address. Without it they are skipped.
+	AllowWrites bool
+	// LoginDomain is the domain of the login IDs the run creates; default
+	// DefaultLoginDomain.
+	LoginDomain string
+	// Timeout bounds each request; default DefaultTimeout.
+	Timeout time.Duration
+	// MaxResponseTime, when set, fails any answer slower than it.
+	MaxResponseTime time.Duration
+	// MemberNo is the member number expected in NRNs; empty accepts any.
+	MemberNo string
+	// NRNDomain is the platform expected in NRNs; empty accepts PUB or GOV.
+	NRNDomain string
+	// Client sends the requests; nil means a new client. To sign requests for
+	// a real server, give a client whose Transport signs them.
+	Client *http.Client
+	// ReproDir is where request bodies too long to print are written, for the
+	// curl commands that reproduce failures; empty means a new directory
+	// under os.TempDir().
+	ReproDir string
+}
+
+// ErrUsage is matched by errors in the Config or the target.
+var ErrUsage = errors.New("usage")
+
+// UsageError reports a bad Config or target.
+type UsageError struct{ Msg string }
+
+// Error returns the message.
+func (e *UsageError) Error() string { return e.Msg }
+
+// Is reports whether target is ErrUsage.
+func (e *UsageError) Is(target error) bool { return target == ErrUsage }
+
+var (
+	loginDomainRE = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$`)
+	runIDRE       = regexp.MustCompile(`^[a-z0-9]{1,12}$`)
+	memberNoRE    = regexp.MustCompile(`^[0-9]{1,20}$`)
+	nrnDomainRE   = regexp.MustCompile(`^[A-Z]{2,10}$`)
+)
+
+func (cfg *Config) setDefaults() error {
+	if cfg.Spec == nil {
+		spec, err := openapi.Embedded()
+		if err != nil {
+			return fmt.Errorf("contracttest: embedded spec: %w", err)
+		}
+		cfg.Spec = spec
+	}
+	if cfg.LoginDomain == "" {
+		cfg.LoginDomain = DefaultLoginDomain
+	}
+	if !loginDomainRE.MatchString(cfg.LoginDomain) {
+		return &UsageError{Msg: fmt.Sprintf("login domain %q: want a domain name such as example.com", cfg.LoginDomain)}
+	}
+	if cfg.RunID == "" {
+		cfg.RunID = newRunID(cfg.Seed, time.Now())
+	}
+	if !runIDRE.MatchString(cfg.RunID) {
+		return &UsageError{Msg: fmt.Sprintf("run ID %q: want 1 to 12 lowercase letters or digits", cfg.RunID)}
+	}
+	if cfg.MemberNo != "" && !memberNoRE.MatchString(cfg.MemberNo) {
+		return &UsageError{Msg: fmt.Sprintf("member number %q: want digits", cfg.MemberNo)}
+	}
+	if cfg.NRNDomain != "" && !nrnDomainRE.MatchString(cfg.NRNDomain) {
+		return &UsageError{Msg: fmt.Sprintf("NRN domain %q: want capital letters such as PUB", cfg.NRNDomain)}
+	}
+	if cfg.Timeout < 0 || cfg.MaxResponseTime < 0 {
+		return &UsageError{Msg: "timeouts must not be negative"}
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{}
+	}
+	return nil
+}
+
+// newRunID returns 6 base-36 digits from the seed and the time, so that two
+// runs with one seed still create different login IDs.
+func newRunID(seed uint64, now time.Time) string {
+	x := seed ^ uint64(now.UnixNano())
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	var b [6]byte
+	for i := range b {
+		b[i] = digits[x%36]
+		x /= 36
+	}
+	return string(b[:])
+}
+
+// endpointURL turns the target into the URL of the operation: a bare origin
+// gets the first server's path (/api/v1/users/bulk); a target with a path is
+// taken as the base path (https://host/api/v1 gets /users/bulk).
+func endpointURL(target string, spec *openapi.Spec) (*url.URL, error) {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &UsageError{Msg: fmt.Sprintf("target %q: want an http:// or https:// URL", target)}
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, &UsageError{Msg: fmt.Sprintf("target %q: want no query or fragment", target)}
+	}
+	base := strings.TrimRight(u.Path, "/")
+	if base == "" {
+		u.Path = spec.ServerPaths()[0]
+	} else {
+		u.Path = base + spec.Path()
+	}
+	return u, nil
+}

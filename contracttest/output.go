@@ -1,0 +1,151 @@
+package contracttest
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteCase writes one case's outcome for people: a line, and for each
+// failure the check, what was expected, what came back and a curl command.
+func WriteCase(w io.Writer, c *CaseResult) {
+	switch c.Status {
+	case StatusSkip:
+		fmt.Fprintf(w, "SKIP  %s: %s\n", c.Name, c.SkipReason)
+		return
+	case StatusPass:
+		fmt.Fprintf(w, "PASS  %-44s %s\n", c.Name, round(c.Duration))
+		return
+	}
+	fmt.Fprintf(w, "FAIL  %-44s %s\n", c.Name, round(c.Duration))
+	for _, f := range c.Failures {
+		fmt.Fprintf(w, "      %s\n        expected: %s\n        got:      %s\n", f.Check, f.Expected, f.Got)
+		if f.Curl != "" {
+			fmt.Fprintf(w, "        reproduce: %s\n", f.Curl)
+		}
+	}
+}
+
+// WriteSummary writes the created users (all of them when listAll, else a
+// count) and the summary line "N passed, N failed, N skipped".
+func WriteSummary(w io.Writer, r *Report, listAll bool) {
+	if n := len(r.Created); n > 0 {
+		fmt.Fprintf(w, "created %d users (login IDs ncpmock-%s-*)", n, r.RunID)
+		if listAll {
+			fmt.Fprintln(w, "; to remove them:")
+			for _, u := range r.Created {
+				fmt.Fprintf(w, "  %s %s %s\n", u.ID, u.LoginID, u.NRN)
+			}
+		} else {
+			fmt.Fprintln(w, "; --json FILE lists them")
+		}
+	}
+	p, f, s := r.Count()
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped in %s (seed %d)\n", p, f, s, round(r.Duration), r.Seed)
+}
+
+func round(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
+}
+
+// WriteJSON writes the whole report as JSON.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+type junitSuites struct {
+	XMLName  xml.Name   `xml:"testsuites"`
+	Name     string     `xml:"name,attr"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Skipped  int        `xml:"skipped,attr"`
+	Time     string     `xml:"time,attr"`
+	Suites   []junitSet `xml:"testsuite"`
+}
+
+type junitSet struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	Classname string         `xml:"classname,attr"`
+	Time      string         `xml:"time,attr"`
+	Failures  []junitFailure `xml:"failure"`
+	Skipped   *junitSkipped  `xml:"skipped"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes the report as JUnit XML, one testcase per case and one
+// failure element per failed check, for CI systems.
+func WriteJUnit(w io.Writer, r *Report) error {
+	p, f, s := r.Count()
+	set := junitSet{
+		Name: "ncpmock contract " + r.Endpoint, Tests: p + f + s, Failures: f, Skipped: s,
+		Time: seconds(r.Duration), Timestamp: r.Started.UTC().Format(time.RFC3339),
+		Properties: []junitProperty{{"target", r.Target}, {"seed", fmt.Sprint(r.Seed)}, {"runId", r.RunID}},
+	}
+	for _, c := range r.Cases {
+		jc := junitCase{Name: c.Name, Classname: "contract." + string(c.Kind), Time: seconds(c.Duration)}
+		if c.Status == StatusSkip {
+			jc.Skipped = &junitSkipped{Message: c.SkipReason}
+		}
+		for _, fl := range c.Failures {
+			text := fmt.Sprintf("expected: %s\ngot: %s\n", fl.Expected, fl.Got)
+			if fl.Curl != "" {
+				text += "reproduce: " + fl.Curl + "\n"
+			}
+			jc.Failures = append(jc.Failures, junitFailure{Message: fl.Check + ": " + truncate(fl.Got, 200), Type: fl.Check, Text: text})
+		}
+		set.Cases = append(set.Cases, jc)
+	}
+	doc := junitSuites{Name: "ncpmock contract", Tests: set.Tests, Failures: f, Skipped: s, Time: set.Time, Suites: []junitSet{set}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "..."
+}

@@ -1,0 +1,144 @@
+package contracttest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Status is the outcome of a case.
+type Status string
+
+// The outcomes of a case.
+const (
+	StatusPass Status = "pass"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip"
+)
+
+// Report is the outcome of a contract run.
+type Report struct {
+	Target   string `json:"target"`
+	Endpoint string `json:"endpoint"`
+	// Loopback is true when the endpoint is on a loopback address.
+	Loopback bool          `json:"loopback"`
+	Seed     uint64        `json:"seed"`
+	RunID    string        `json:"runId"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"durationNs"`
+	Cases    []*CaseResult `json:"cases"`
+	// Created lists every user the run created, so they can be removed.
+	Created []CreatedUser `json:"created"`
+}
+
+// CaseResult is the outcome of one case.
+type CaseResult struct {
+	Name        string        `json:"name"`
+	Kind        Kind          `json:"kind"`
+	Description string        `json:"description"`
+	Status      Status        `json:"status"`
+	SkipReason  string        `json:"skipReason,omitempty"`
+	Duration    time.Duration `json:"durationNs"`
+	Failures    []*Failure    `json:"failures,omitempty"`
+	// Exchanges are the requests the case sent and the answers it got.
+	Exchanges []*Exchange `json:"exchanges,omitempty"`
+}
+
+// CreatedUser is a user a run created.
+type CreatedUser struct {
+	LoginID string `json:"loginId"`
+	ID      string `json:"id"`
+	NRN     string `json:"nrn"`
+	Case    string `json:"case"`
+}
+
+// Exchange is one request and its answer.
+type Exchange struct {
+	Method         string        `json:"method"`
+	URL            string        `json:"url"`
+	RequestHeader  http.Header   `json:"requestHeader"`
+	RequestBody    string        `json:"requestBody"`
+	Status         int           `json:"status,omitempty"`
+	ResponseHeader http.Header   `json:"responseHeader,omitempty"`
+	ResponseBody   string        `json:"responseBody,omitempty"`
+	Error          string        `json:"error,omitempty"`
+	Duration       time.Duration `json:"durationNs"`
+}
+
+// Failure is one failed check. It is an error.
+type Failure struct {
+	Case     string `json:"case"`
+	Check    string `json:"check"`
+	Expected string `json:"expected"`
+	Got      string `json:"got"`
+	// Curl reproduces the request that failed, with secrets redacted.
+	Curl string `json:"curl,omitempty"`
+}
+
+// Error says which check failed in which case and how.
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%s: %s: expected %s; got %s", f.Case, f.Check, f.Expected, f.Got)
+}
+
+// ErrContract is matched by the error Check returns when a check failed.
+var ErrContract = errors.New("the server breaks the contract")
+
+// ContractError joins every failure of a run.
+type ContractError struct {
+	Failures []*Failure
+}
+
+// Error lists the failures, one per line.
+func (e *ContractError) Error() string {
+	lines := make([]string, len(e.Failures))
+	for i, f := range e.Failures {
+		lines[i] = f.Error()
+	}
+	return fmt.Sprintf("%d failed checks:\n%s", len(e.Failures), strings.Join(lines, "\n"))
+}
+
+// Unwrap returns the failures, for errors.As on a *Failure.
+func (e *ContractError) Unwrap() []error {
+	errs := make([]error, len(e.Failures))
+	for i, f := range e.Failures {
+		errs[i] = f
+	}
+	return errs
+}
+
+// Is reports whether target is ErrContract.
+func (e *ContractError) Is(target error) bool { return target == ErrContract }
+
+// Count returns how many cases passed, failed and were skipped.
+func (r *Report) Count() (passed, failed, skipped int) {
+	for _, c := range r.Cases {
+		switch c.Status {
+		case StatusPass:
+			passed++
+		case StatusFail:
+			failed++
+		case StatusSkip:
+			skipped++
+		}
+	}
+	return passed, failed, skipped
+}
+
+// Failures returns every failure of the run, in case order.
+func (r *Report) Failures() []*Failure {
+	var all []*Failure
+	for _, c := range r.Cases {
+		all = append(all, c.Failures...)
+	}
+	return all
+}
+
+// Err returns a *ContractError when any check failed, nil otherwise.
+func (r *Report) Err() error {
+	if f := r.Failures(); len(f) > 0 {
+		return &ContractError{Failures: f}
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+package contracttest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ncpmock/ncpmock/contracttest"
+	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/mock/mocktest"
+)
+
+// TestRun runs the suite as subtests against the mock, as a user's own test
+// would.
+func TestRun(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	report := contracttest.Run(t, srv.URL, contracttest.Config{})
+	if p, f, s := report.Count(); p == 0 || f != 0 || s != 0 {
+		t.Fatalf("passed %d, failed %d, skipped %d", p, f, s)
+	}
+}
+
+func TestCreatedUsersAreReported(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{RunID: "abc123", LoginDomain: "corp.example"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Get(srv.URL + mock.PathAdminUsers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stored struct{ Users []mock.User }
+	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Created) != len(stored.Users) || len(stored.Users) == 0 {
+		t.Fatalf("report lists %d created users, the mock has %d", len(report.Created), len(stored.Users))
+	}
+	for i, u := range stored.Users {
+		c := report.Created[i]
+		if c.ID != u.ID || c.LoginID != u.LoginID || !strings.HasPrefix(u.LoginID, "ncpmock-abc123-") ||
+			!strings.HasSuffix(u.LoginID, "@corp.example") {
+			t.Fatalf("user %d: report %+v, mock %s %s", i, c, u.ID, u.LoginID)
+		}
+	}
+}
+
+// TestWritesNeedPermissionOffLoopback points the suite at a name that is not
+// loopback (the client still dials the local mock): cases that create users
+// are skipped unless AllowWrites.
+func TestWritesNeedPermissionOffLoopback(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+	target := "http://sso.api.example.test/api/v1"
+	report, err := contracttest.Check(context.Background(), target, contracttest.Config{Client: client}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range report.Cases {
+		writes := c.Kind != contracttest.Negative
+		if writes != (c.Status == contracttest.StatusSkip) {
+			t.Errorf("case %s (%s): status %s", c.Name, c.Kind, c.Status)
+		}
+	}
+	if len(report.Created) != 0 || report.Endpoint != "http://sso.api.example.test/api/v1/users/bulk" {
+		t.Fatalf("created %d users at %s", len(report.Created), report.Endpoint)
+	}
+	report, err = contracttest.Check(context.Background(), target, contracttest.Config{Client: client, AllowWrites: true}, nil)
+	if _, _, skipped := report.Count(); err != nil || skipped != 0 {
+		t.Fatalf("with AllowWrites: %v, %d skipped", err, skipped)
+	}
+}
+
+func TestUnreachableTarget(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close()
+	_, err = contracttest.Check(context.Background(), url, contracttest.Config{}, nil)
+	if !errors.Is(err, contracttest.ErrUnreachable) {
+		t.Fatalf("got %v, want ErrUnreachable", err)
+	}
+}
+
+func TestNoAnswerFailsTheCase(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Timeout: 50 * time.Millisecond, Only: []string{"negative/empty-body"}}, nil)
+	if !errors.Is(err, contracttest.ErrContract) || len(report.Failures()) != 1 || report.Failures()[0].Check != contracttest.CheckResponseReceived {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestOnlyAndSkip(t *testing.T) {
+	all, err := contracttest.CaseNames(contracttest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mocktest.NewServer(t, mock.Config{})
+	tests := []struct {
+		only, skip []string
+		want       func(name string) bool
+	}{
+		{[]string{"negative"}, nil, func(n string) bool { return strings.HasPrefix(n, "negative/") }},
+		{[]string{"positive/*"}, []string{"positive/full"}, func(n string) bool {
+			return strings.HasPrefix(n, "positive/") && n != "positive/full"
+		}},
+		{nil, []string{"semantic", "negative/malformed-json"}, func(n string) bool {
+			return !strings.HasPrefix(n, "semantic/") && n != "negative/malformed-json"
+		}},
+	}
+	for _, tc := range tests {
+		report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Only: tc.only, Skip: tc.skip}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := map[string]bool{}
+		for _, c := range report.Cases {
+			ran[c.Name] = true
+		}
+		for _, name := range all {
+			if ran[name] != tc.want(name) {
+				t.Errorf("only %v skip %v: case %s ran=%t", tc.only, tc.skip, name, ran[name])
+			}
+		}
+	}
+	_, err = contracttest.Check(context.Background(), srv.URL, contracttest.Config{Only: []string{"nothing"}}, nil)
+	if !errors.Is(err, contracttest.ErrUsage) {
+		t.Fatalf("no matching case: got %v, want ErrUsage", err)
+	}
+}
+
+func TestBadConfigAndTargets(t *testing.T) {
+	tests := []struct {
+		target string
+		cfg    contracttest.Config
+	}{
+		{"127.0.0.1:8780", contracttest.Config{}},
+		{"ftp://127.0.0.1", contracttest.Config{}},
+		{"http://127.0.0.1/?x=1", contracttest.Config{}},
+		{"http://127.0.0.1", contracttest.Config{LoginDomain: "not a domain"}},
+		{"http://127.0.0.1", contracttest.Config{RunID: "UPPER"}},
+		{"http://127.0.0.1", contracttest.Config{MemberNo: "x"}},
+		{"http://127.0.0.1", contracttest.Config{Timeout: -1}},
+	}
+	for _, tc := range tests {
+		if _, err := contracttest.Check(context.Background(), tc.target, tc.cfg, nil); !errors.Is(err, contracttest.ErrUsage) {
+			t.Errorf("%s %+v: got %v, want ErrUsage", tc.target, tc.cfg, err)
+		}
+	}
+}
+
+func TestReports(t *testing.T) {
+	url := defective(t, acceptEverything)
+	dir := t.TempDir()
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Seed: 4, ReproDir: dir}, nil)
+	if !errors.Is(err, contracttest.ErrContract) {
+		t.Fatalf("got %v", err)
+	}
+	var text bytes.Buffer
+	for _, c := range report.Cases {
+		contracttest.WriteCase(&text, c)
+	}
+	contracttest.WriteSummary(&text, report, true)
+	out := text.String()
+	for _, want := range []string{
+		"FAIL  negative/101-users",
+		"      negative_data_rejection\n        expected: 400 with an ErrorResponse {errorCode, message}\n        got:      200 OK: the server accepted an invalid request",
+		"        reproduce: curl -sS -X POST '" + url + "/api/v1/users/bulk' -H 'Content-Type: application/json' --data-binary @'" + dir,
+		"PASS  positive/minimal",
+		"5 passed, 5 failed, 0 skipped in",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	// The long body of the 101-user case went to a file the curl command reads.
+	var f101 *contracttest.Failure
+	for _, f := range report.Failures() {
+		if f.Case == "negative/101-users" {
+			f101 = f
+		}
+	}
+	file := f101.Curl[strings.Index(f101.Curl, "@'")+2 : len(f101.Curl)-1]
+	if data, err := os.ReadFile(file); err != nil || !json.Valid(data) {
+		t.Fatalf("repro file %s: %v", file, err)
+	}
+
+	var junit bytes.Buffer
+	if err := contracttest.WriteJUnit(&junit, report); err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suite    struct {
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Type string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(junit.Bytes(), &parsed); err != nil {
+		t.Fatalf("JUnit is not XML: %v", err)
+	}
+	if parsed.Tests != len(report.Cases) || parsed.Failures != 5 || len(parsed.Suite.Cases) != len(report.Cases) {
+		t.Fatalf("JUnit: %d tests, %d failures, %d cases", parsed.Tests, parsed.Failures, len(parsed.Suite.Cases))
+	}
+
+	var js bytes.Buffer
+	if err := contracttest.WriteJSON(&js, report); err != nil {
+		t.Fatal(err)
+	}
+	var back contracttest.Report
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back.Cases) != len(report.Cases) || back.Seed != 4 {
+		t.Fatalf("JSON report does not round-trip: %v", err)
+	}
+}
+
+func TestCurlRedactsSecrets(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	client := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		r.Header.Set("x-ncp-iam-access-key", "AKIDSECRET")
+		r.Header.Set("Content-Type", "text/plain; it's")
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Client: client, Only: []string{"positive/minimal"}}, nil)
+	if err == nil {
+		t.Fatal("want a failure (the transport breaks the content type)")
+	}
+	var js bytes.Buffer
+	contracttest.WriteJSON(&js, report)
+	if strings.Contains(js.String(), "AKIDSECRET") {
+		t.Fatal("the access key is in the report")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,0 +1,284 @@
+package contracttest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ErrUnreachable is matched by the error Check returns when the target
+// cannot be reached at all.
+var ErrUnreachable = errors.New("target unreachable")
+
+// UnreachableError reports a target that refused or never took the
+// connection.
+type UnreachableError struct {
+	URL string
+	Err error
+}
+
+// Error names the target and the cause.
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach %s: %v", e.URL, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrUnreachable.
+func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
+
+// suite is one run against one target.
+type suite struct {
+	cfg      Config
+	target   string
+	endpoint *url.URL
+	loopback bool
+	cases    []*Case
+	report   *Report
+	repro    *reproWriter
+	nextUser int
+	seenIDs  map[string]string // user id -> the case that got it
+}
+
+func newSuite(target string, cfg Config) (*suite, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	endpoint, err := endpointURL(target, cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	s := &suite{
+		cfg:      cfg,
+		target:   target,
+		endpoint: endpoint,
+		loopback: isLoopback(endpoint.Hostname()),
+		seenIDs:  make(map[string]string),
+		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID},
+	}
+	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID}
+	cases, err := buildCases(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		if selected(c.Name, cfg.Only, cfg.Skip) {
+			s.cases = append(s.cases, c)
+		}
+	}
+	if len(s.cases) == 0 {
+		return nil, &UsageError{Msg: "no case matches --only and --skip"}
+	}
+	return s, nil
+}
+
+// selected applies the Only and Skip patterns to a case name.
+func selected(name string, only, skip []string) bool {
+	for _, p := range skip {
+		if matches(p, name) {
+			return false
+		}
+	}
+	if len(only) == 0 {
+		return true
+	}
+	for _, p := range only {
+		if matches(p, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func matches(pattern, name string) bool {
+	if pattern == name || strings.HasPrefix(name, strings.TrimSuffix(pattern, "/")+"/") {
+		return true
+	}
+	ok, err := path.Match(pattern, name)
+	return err == nil && ok
+}
+
+// isLoopback reports whether host is a loopback address or localhost.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CaseNames returns the names of the cases a run with cfg would consider,
+// before Only and Skip, for listing.
+func CaseNames(cfg Config) ([]string, error) {
+	s, err := newSuite("http://127.0.0.1", Config{Spec: cfg.Spec, Seed: cfg.Seed, RunID: "list", LoginDomain: cfg.LoginDomain})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(s.cases))
+	for i, c := range s.cases {
+		names[i] = c.Name
+	}
+	return names, nil
+}
+
+// Check runs every selected case against target, the base URL of a server
+// (http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1), and
+// returns the report with the error: a *ContractError joining every failed
+// check, a *UsageError, an *UnreachableError when the target cannot be
+// reached, or nil when the contract holds. onCase, when not nil, is called
+// after each case, for live output.
+func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResult)) (*Report, error) {
+	s, err := newSuite(target, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.report.Started = time.Now()
+	defer func() { s.report.Duration = time.Since(s.report.Started) }()
+	for _, c := range s.cases {
+		res, err := s.runCase(ctx, c)
+		if err != nil {
+			return s.report, err
+		}
+		if onCase != nil {
+			onCase(res)
+		}
+	}
+	return s.report, s.report.Err()
+}
+
+// Run runs every selected case against target as a subtest of t, failing
+// the subtest for each failed check. It returns the report.
+func Run(t *testing.T, target string, cfg Config) *Report {
+	t.Helper()
+	s, err := newSuite(target, cfg)
+	if err != nil {
+		t.Fatalf("contracttest: %v", err)
+	}
+	s.report.Started = time.Now()
+	for _, c := range s.cases {
+		t.Run(c.Name, func(t *testing.T) {
+			res, err := s.runCase(t.Context(), c)
+			if err != nil {
+				t.Fatalf("contracttest: %v", err)
+			}
+			if res.Status == StatusSkip {
+				t.Skip(res.SkipReason)
+			}
+			for _, f := range res.Failures {
+				t.Errorf("%s: expected %s; got %s\n%s", f.Check, f.Expected, f.Got, f.Curl)
+			}
+		})
+	}
+	s.report.Duration = time.Since(s.report.Started)
+	return s.report
+}
+
+// runCase runs one case; the error is only for an unreachable target.
+func (s *suite) runCase(ctx context.Context, c *Case) (*CaseResult, error) {
+	res := &CaseResult{Name: c.Name, Kind: c.Kind, Description: c.Description}
+	s.report.Cases = append(s.report.Cases, res)
+	if c.Writes && !s.loopback && !s.cfg.AllowWrites {
+		res.Status, res.SkipReason = StatusSkip, "creates users on a non-loopback target; pass --allow-writes"
+		return res, nil
+	}
+	start := time.Now()
+	r := &caseRun{ctx: ctx, s: s, c: c, res: res}
+	c.run(r)
+	res.Duration = time.Since(start)
+	if r.unreachable != nil {
+		res.Status = StatusFail
+		return res, r.unreachable
+	}
+	res.Status = StatusPass
+	if len(res.Failures) > 0 {
+		res.Status = StatusFail
+	} else {
+		res.Exchanges = nil // keep the report small: exchanges only for failures
+	}
+	return res, nil
+}
+
+// caseRun is the state of one case while it runs.
+type caseRun struct {
+	ctx         context.Context
+	s           *suite
+	c           *Case
+	res         *CaseResult
+	unreachable error
+}
+
+// send posts body and runs the checks every answer must pass. It returns nil
+// when no answer came.
+func (r *caseRun) send(body []byte, contentType string) *Exchange {
+	if r.unreachable != nil {
+		return nil
+	}
+	ex := r.exchange(body, contentType)
+	r.res.Exchanges = append(r.res.Exchanges, ex)
+	if ex.Error != "" {
+		return nil
+	}
+	r.checkAnswer(ex)
+	return ex
+}
+
+func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
+	ctx, cancel := context.WithTimeout(r.ctx, r.s.cfg.Timeout)
+	defer cancel()
+	ex := &Exchange{Method: http.MethodPost, URL: r.s.endpoint.String(), RequestBody: string(body)}
+	req, err := http.NewRequestWithContext(ctx, ex.Method, ex.URL, bytes.NewReader(body))
+	if err != nil {
+		ex.Error = err.Error()
+		return ex
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "ncpmock-contracttest")
+	ex.RequestHeader = redactHeaders(req.Header)
+	start := time.Now()
+	resp, err := r.s.cfg.Client.Do(req)
+	if err == nil {
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		resp.Body.Close()
+		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header, string(data)
+	}
+	ex.Duration = time.Since(start)
+	if err != nil {
+		ex.Error = err.Error()
+		r.noAnswer(ex, err)
+	}
+	return ex
+}
+
+// noAnswer records a request that got no (complete) answer: a target that
+// refuses connections ends the run; anything else fails the check.
+func (r *caseRun) noAnswer(ex *Exchange, err error) {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		r.unreachable = &UnreachableError{URL: ex.URL, Err: err}
+		return
+	}
+	r.fail(ex, CheckResponseReceived, fmt.Sprintf("a complete answer within %s", r.s.cfg.Timeout), err.Error())
+}
+
+// fail records a failed check of the answer in ex.
+func (r *caseRun) fail(ex *Exchange, check, expected, got string) {
+	f := &Failure{Case: r.c.Name, Check: check, Expected: expected, Got: got}
+	if ex != nil {
+		f.Curl = r.s.repro.curl(r.c.Name, len(r.res.Exchanges), ex)
+	}
+	r.res.Failures = append(r.res.Failures, f)
+}
