@@ -139,7 +139,8 @@ func newRunID(seed uint64, now time.Time) string {
 }
 
 // endpointURL turns the target into the URL of the operation: a bare origin
-// gets the first server's path (/api/v1/users/bulk); a target with a path is
+// gets the first server's path (/api/v1/users/bulk); a target that ends with
+// the operation's path (/users/bulk) is taken as it is; any other path is
 // taken as the base path (https://host/api/v1 gets /users/bulk).
 func endpointURL(target string, spec *openapi.Spec) (*url.URL, error) {
 	u, err := url.Parse(target)
@@ -150,9 +151,12 @@ func endpointURL(target string, spec *openapi.Spec) (*url.URL, error) {
 		return nil, &UsageError{Msg: fmt.Sprintf("target %q: want no query or fragment", target)}
 	}
 	base := strings.TrimRight(u.Path, "/")
-	if base == "" {
+	switch {
+	case strings.HasSuffix(base, spec.Path()):
+		u.Path = base
+	case base == "":
 		u.Path = spec.ServerPaths()[0]
-	} else {
+	default:
 		u.Path = base + spec.Path()
 	}
 	return u, nil

@@ -21,10 +21,11 @@ func WriteCase(w io.Writer, c *CaseResult) {
 		return
 	}
 	fmt.Fprintf(w, "FAIL  %-44s %s\n", c.Name, round(c.Duration))
-	for _, f := range c.Failures {
+	for i, f := range c.Failures {
 		fmt.Fprintf(w, "      %s\n        expected: %s\n        got:      %s\n", f.Check, f.Expected, f.Got)
-		if f.Curl != "" {
-			fmt.Fprintf(w, "        reproduce: %s\n", f.Curl)
+		// Failures of one request share one reproduce line, after the last.
+		if f.Curl != "" && (i == len(c.Failures)-1 || c.Failures[i+1].Curl != f.Curl) {
+			fmt.Fprintf(w, "      reproduce: %s\n", f.Curl)
 		}
 	}
 }

@@ -189,7 +189,7 @@ func TestReports(t *testing.T) {
 	for _, want := range []string{
 		"FAIL  negative/101-users",
 		"      negative_data_rejection\n        expected: 400 with an ErrorResponse {errorCode, message}\n        got:      200 OK: the server accepted an invalid request",
-		"        reproduce: curl -sS -X POST '" + url + "/api/v1/users/bulk' -H 'Content-Type: application/json' --data-binary @'" + dir,
+		"      reproduce: curl -sS -X POST '" + url + "/api/v1/users/bulk' -H 'Content-Type: application/json' --data-binary @'" + dir,
 		"PASS  positive/minimal",
 		"5 passed, 5 failed, 0 skipped in",
 	} {
@@ -263,3 +263,20 @@ func TestCurlRedactsSecrets(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestTargetForms(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	for target, want := range map[string]string{
+		srv.URL:                         srv.URL + "/api/v1/users/bulk",
+		srv.URL + "/":                   srv.URL + "/api/v1/users/bulk",
+		srv.URL + "/api/v1":             srv.URL + "/api/v1/users/bulk",
+		srv.URL + "/api/v1/":            srv.URL + "/api/v1/users/bulk",
+		srv.URL + "/users/bulk":         srv.URL + "/users/bulk",
+		srv.URL + "/api/v1/users/bulk/": srv.URL + "/api/v1/users/bulk",
+	} {
+		report, err := contracttest.Check(context.Background(), target, contracttest.Config{Only: []string{"negative/empty-body"}}, nil)
+		if err != nil || report.Endpoint != want {
+			t.Errorf("target %s: endpoint %s (%v), want %s", target, report.Endpoint, err, want)
+		}
+	}
+}

@@ -28,7 +28,7 @@ type testOptions struct {
 
 func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	o := &testOptions{}
-	fs.StringVar(&o.target, "target", "", "base `URL` of the server to check, such as http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1 (required)")
+	fs.StringVar(&o.target, "target", "", "`URL` of the server to check: an origin (http://127.0.0.1:8780 means .../api/v1/users/bulk), a base path (https://sso.apigw.ntruss.com/api/v1) or the endpoint itself (http://127.0.0.1:4010/users/bulk) (required)")
 	fs.Var(&o.seed, "seed", "seed `N` for the generated requests (default: random, printed)")
 	fs.Var(&o.only, "only", "run only the cases matching `NAME` (a name, a prefix such as negative, or a pattern such as 'positive/*'); repeatable")
 	fs.Var(&o.skip, "skip", "skip the cases matching `NAME`; repeatable")
