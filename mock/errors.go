@@ -6,14 +6,17 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // Gateway error codes and messages of NCP's API Gateway.
 const (
+	gwAuthFailed      = "200"
 	gwNotFound        = "300"
 	gwTooLarge        = "430"
 	gwUnexpected      = "900"
+	msgAuthFailed     = "Authentication Failed"
 	msgNotFound       = "Not Found Exception"
 	msgTooLarge       = "Request Entity Too Large"
 	msgUnexpected     = "Unexpected Error"
@@ -67,6 +70,10 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusBadRequest, openapi.ErrorResponse{
 			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: verr.Problems,
 		}
+	case errors.Is(err, apigw.ErrMissing):
+		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsMissing, err))
+	case errors.Is(err, apigw.ErrInvalid):
+		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsInvalid, err))
 	case errors.As(err, &gw):
 		return gw.Status, gatewayBody(gw.Code, gw.Message, gw.Details)
 	case errors.As(err, &big):
@@ -81,6 +88,19 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 	}
 	s.log.Error("unexpected error", "method", r.Method, "path", r.URL.Path, "err", err)
 	return http.StatusInternalServerError, gatewayBody(gwUnexpected, msgUnexpected, "")
+}
+
+// The details of the real gateway's 401 answers (seen in real responses).
+const (
+	detailsMissing = "Authentication information are missing."
+	detailsInvalid = "Invalid authentication information."
+)
+
+// authDetails starts with the real gateway's sentence, so clients that match
+// it still do, and adds the mock's reason after it (the real gateway is not
+// known to say which check failed).
+func authDetails(sentence string, err error) string {
+	return sentence + " ncpmock: " + err.Error() + "."
 }
 
 func gatewayBody(code, message, details string) openapi.GatewayError {
