@@ -86,7 +86,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, &bodyReadError{err: err}
 	}
 	if n > limit {
 		return nil, &bodyTooLargeError{limit: limit}

@@ -3,6 +3,8 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -44,6 +46,24 @@ func (e *bodyTooLargeError) Error() string {
 	return fmt.Sprintf("request body exceeds %d bytes", e.limit)
 }
 
+// bodyReadError reports a request body that could not be read whole: the
+// client was too slow (Limits.ReadTimeout), sent less than its
+// Content-Length, or broke its chunked encoding.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string {
+	var ne net.Error
+	switch {
+	case errors.As(e.err, &ne) && ne.Timeout():
+		return "the request body did not arrive within the server's read timeout"
+	case errors.Is(e.err, io.ErrUnexpectedEOF):
+		return "the request body ended before its declared length"
+	}
+	return "the request body could not be read: " + e.err.Error()
+}
+
+func (e *bodyReadError) Unwrap() error { return e.err }
+
 // handleError is the one place that turns an error into an HTTP answer.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -63,6 +83,7 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		verr *openapi.ValidationError
 		gw   *GatewayErrorStatus
 		big  *bodyTooLargeError
+		bre  *bodyReadError
 		he   *echo.HTTPError
 	)
 	switch {
@@ -76,6 +97,11 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsInvalid, err))
 	case errors.As(err, &gw):
 		return gw.Status, gatewayBody(gw.Code, gw.Message, gw.Details)
+	case errors.As(err, &bre):
+		return http.StatusBadRequest, openapi.ErrorResponse{
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest,
+			FieldErrors: []openapi.Problem{{Rule: openapi.RuleBody, Message: bre.Error()}},
+		}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:

@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{name: "serve", summary: "run the mock server", flags: serveFlags},
 		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
+		{name: "sign", summary: "print API Gateway signature headers for a request", flags: signFlags},
 	}
 }
 
