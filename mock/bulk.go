@@ -30,9 +30,7 @@ func (s *Server) createUsers(c echo.Context) error {
 		return err
 	}
 	warnings, err := s.validator.Validate(req.Context(), req.Header.Get(echo.HeaderContentType), body)
-	for _, w := range warnings {
-		c.Response().Header().Add(HeaderWarning, headerSafe(w.String()))
-	}
+	addWarnings(c.Response().Header(), warnings)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 	switch {
 	case errors.As(err, &verr):
 		return http.StatusBadRequest, openapi.ErrorResponse{
-			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: verr.Problems,
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: capProblems(verr.Problems),
 		}
 	case errors.Is(err, apigw.ErrMissing):
 		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsMissing, err))

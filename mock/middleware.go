@@ -33,7 +33,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		var verr *openapi.ValidationError
 		switch {
 		case errors.As(err, &verr) && len(verr.Problems) > 0:
-			attrs = append(attrs, slog.String("problem", verr.Problems[0].String()))
+			attrs = append(attrs, slog.String("problem", shorten(verr.Problems[0].String(), maxTextBytes)))
 		case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
 			attrs = append(attrs, slog.String("auth", err.Error()))
 		}
