@@ -3,6 +3,7 @@ package apigw_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ncpmock/ncpmock/apigw"
@@ -51,4 +52,12 @@ func ExampleVerifier_VerifyHeaders() {
 	// Output:
 	// TESTACCESSKEY <nil>
 	//  x-ncp-apigw-signature-v2 does not match; the string to sign was "POST /api/v1/users/bulk?dryRun=1\n1700000000000\nTESTACCESSKEY"
+}
+
+// ReadCredentials reads the key pairs of a credentials file.
+func ExampleReadCredentials() {
+	creds, err := apigw.ReadCredentials(strings.NewReader("# team keys\nAKWEB1 web-secret-one\nAKCI1 ci-secret-one\n"))
+	fmt.Println(creds, err)
+	// Output:
+	// [{AccessKey:AKWEB1 SecretKey:REDACTED} {AccessKey:AKCI1 SecretKey:REDACTED}] <nil>
 }
