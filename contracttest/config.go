@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
@@ -56,9 +57,12 @@ type Config struct {
 	MemberNo string
 	// NRNDomain is the platform expected in NRNs; empty accepts PUB or GOV.
 	NRNDomain string
-	// Client sends the requests; nil means a new client. To sign requests for
-	// a real server, give a client whose Transport signs them.
+	// Client sends the requests; nil means a new client.
 	Client *http.Client
+	// Signer, when set, signs every request with the API Gateway's signature
+	// v2 (wrapping Client's transport), as a real server requires. Curl
+	// commands then sign with "ncpmock sign" instead of showing signatures.
+	Signer *apigw.Signer
 	// ReproDir is where request bodies too long to print are written, for the
 	// curl commands that reproduce failures; empty means a new directory
 	// under os.TempDir().
@@ -118,6 +122,11 @@ func (cfg *Config) setDefaults() error {
 	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{}
+	}
+	if cfg.Signer != nil {
+		signed := *cfg.Client
+		signed.Transport = &apigw.Transport{Signer: cfg.Signer, Base: cfg.Client.Transport}
+		cfg.Client = &signed
 	}
 	return nil
 }

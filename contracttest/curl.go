@@ -3,6 +3,7 @@ package contracttest
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,14 +19,21 @@ var secretHeaders = []string{"X-Ncp-Iam-Access-Key", "X-Ncp-Apigw-Signature-V2",
 
 // reproWriter writes long request bodies to files for curl commands.
 type reproWriter struct {
-	dir   string
-	runID string
+	dir    string
+	runID  string
+	signed bool // requests are signed: the command signs with ncpmock sign
 }
 
 // curl returns a shell command that sends the request of ex again.
 func (w *reproWriter) curl(caseName string, step int, ex *Exchange) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "curl -sS -X %s %s", ex.Method, shellQuote(ex.URL))
+	if w.signed {
+		u, err := url.Parse(ex.URL)
+		if err == nil {
+			fmt.Fprintf(&b, " $(ncpmock sign --curl --method %s --uri %s)", ex.Method, shellQuote(u.RequestURI()))
+		}
+	}
 	keys := make([]string, 0, len(ex.RequestHeader))
 	for k := range ex.RequestHeader {
 		keys = append(keys, k)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/contracttest"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
@@ -278,5 +279,31 @@ func TestTargetForms(t *testing.T) {
 		if err != nil || report.Endpoint != want {
 			t.Errorf("target %s: endpoint %s (%v), want %s", target, report.Endpoint, err, want)
 		}
+	}
+}
+
+// TestSignedRequests runs the suite against a mock that checks signatures.
+func TestSignedRequests(t *testing.T) {
+	creds := apigw.Credentials{AccessKey: "AKCONTRACT", SecretKey: "contract-secret"}
+	srv := mocktest.NewServer(t, mock.Config{Auth: mock.AuthConfig{Mode: mock.AuthNCP, Credentials: []apigw.Credentials{creds}}})
+
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Only: []string{"positive/minimal"}}, nil)
+	if !errors.Is(err, contracttest.ErrContract) || !strings.Contains(report.Failures()[0].Got, "401") {
+		t.Fatalf("unsigned: got %v, want a 401 failure", err)
+	}
+	signer, err := apigw.NewSigner(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err = contracttest.Check(context.Background(), srv.URL, contracttest.Config{Signer: signer}, nil)
+	if err != nil {
+		t.Fatalf("signed: %v", err)
+	}
+	// A failure's curl command signs with ncpmock sign and holds no secret.
+	url := defective(t, acceptEverything)
+	report, _ = contracttest.Check(context.Background(), url, contracttest.Config{Signer: signer, Only: []string{"negative/0-users"}}, nil)
+	curl := report.Failures()[0].Curl
+	if !strings.Contains(curl, "$(ncpmock sign --curl --method POST --uri '/api/v1/users/bulk')") || strings.Contains(curl, "contract-secret") {
+		t.Fatalf("curl %s", curl)
 	}
 }

@@ -64,7 +64,7 @@ func newSuite(target string, cfg Config) (*suite, error) {
 		endpoint: endpoint,
 		loopback: isLoopback(endpoint.Hostname()),
 		seenIDs:  make(map[string]string),
-		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID},
+		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
 	}
 	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID}
 	cases, err := buildCases(s)

@@ -30,9 +30,7 @@ func (s *Server) createUsers(c echo.Context) error {
 		return err
 	}
 	warnings, err := s.validator.Validate(req.Context(), req.Header.Get(echo.HeaderContentType), body)
-	for _, w := range warnings {
-		c.Response().Header().Add(HeaderWarning, headerSafe(w.String()))
-	}
+	addWarnings(c.Response().Header(), warnings)
 	if err != nil {
 		return err
 	}
@@ -86,7 +84,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return nil, &bodyReadError{err: err}
 	}
 	if n > limit {
 		return nil, &bodyTooLargeError{limit: limit}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -221,54 +220,6 @@ func TestMemberNoAndNRNDomain(t *testing.T) {
 	r := createUsers(t, srv, "gov@example.com")[0]
 	if want := "nrn:GOV:SSO::2701234:User/" + r.ID; r.NRN != want {
 		t.Fatalf("got nrn %q, want %q", r.NRN, want)
-	}
-}
-
-// TestConcurrentOverlappingCreates races many clients over the same login
-// IDs: each must be created exactly once and every answer must be complete.
-func TestConcurrentOverlappingCreates(t *testing.T) {
-	srv := mocktest.NewServer(t, mock.Config{})
-	const clients, ids = 16, 40
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	created := map[string]int{}
-	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var batch []string
-			for i := range ids {
-				batch = append(batch, fmt.Sprintf("user%d@example.com", (i*7+c)%ids))
-			}
-			a := post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody(batch...))
-			var results []openapi.UserResult
-			if err := json.Unmarshal(a.body, &results); err != nil || len(results) != len(batch) {
-				t.Errorf("client %d: %d results for %d users (%v)", c, len(results), len(batch), err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for i, r := range results {
-				if r.Name != batch[i] {
-					t.Errorf("client %d: result %d is for %s, want %s", c, i, r.Name, batch[i])
-				}
-				if r.Success {
-					created[r.Name]++
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if len(created) != ids {
-		t.Errorf("%d login IDs created, want %d", len(created), ids)
-	}
-	for id, n := range created {
-		if n != 1 {
-			t.Errorf("%s created %d times", id, n)
-		}
-	}
-	if n := len(listUsers(t, srv)); n != ids {
-		t.Errorf("store has %d users, want %d", n, ids)
 	}
 }
 

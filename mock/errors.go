@@ -3,17 +3,22 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // Gateway error codes and messages of NCP's API Gateway.
 const (
+	gwAuthFailed      = "200"
 	gwNotFound        = "300"
 	gwTooLarge        = "430"
 	gwUnexpected      = "900"
+	msgAuthFailed     = "Authentication Failed"
 	msgNotFound       = "Not Found Exception"
 	msgTooLarge       = "Request Entity Too Large"
 	msgUnexpected     = "Unexpected Error"
@@ -41,6 +46,24 @@ func (e *bodyTooLargeError) Error() string {
 	return fmt.Sprintf("request body exceeds %d bytes", e.limit)
 }
 
+// bodyReadError reports a request body that could not be read whole: the
+// client was too slow (Limits.ReadTimeout), sent less than its
+// Content-Length, or broke its chunked encoding.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string {
+	var ne net.Error
+	switch {
+	case errors.As(e.err, &ne) && ne.Timeout():
+		return "the request body did not arrive within the server's read timeout"
+	case errors.Is(e.err, io.ErrUnexpectedEOF):
+		return "the request body ended before its declared length"
+	}
+	return "the request body could not be read: " + e.err.Error()
+}
+
+func (e *bodyReadError) Unwrap() error { return e.err }
+
 // handleError is the one place that turns an error into an HTTP answer.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -60,15 +83,25 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		verr *openapi.ValidationError
 		gw   *GatewayErrorStatus
 		big  *bodyTooLargeError
+		bre  *bodyReadError
 		he   *echo.HTTPError
 	)
 	switch {
 	case errors.As(err, &verr):
 		return http.StatusBadRequest, openapi.ErrorResponse{
-			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: verr.Problems,
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest, FieldErrors: capProblems(verr.Problems),
 		}
+	case errors.Is(err, apigw.ErrMissing):
+		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsMissing, err))
+	case errors.Is(err, apigw.ErrInvalid):
+		return http.StatusUnauthorized, gatewayBody(gwAuthFailed, msgAuthFailed, authDetails(detailsInvalid, err))
 	case errors.As(err, &gw):
 		return gw.Status, gatewayBody(gw.Code, gw.Message, gw.Details)
+	case errors.As(err, &bre):
+		return http.StatusBadRequest, openapi.ErrorResponse{
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest,
+			FieldErrors: []openapi.Problem{{Rule: openapi.RuleBody, Message: bre.Error()}},
+		}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:
@@ -81,6 +114,19 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 	}
 	s.log.Error("unexpected error", "method", r.Method, "path", r.URL.Path, "err", err)
 	return http.StatusInternalServerError, gatewayBody(gwUnexpected, msgUnexpected, "")
+}
+
+// The details of the real gateway's 401 answers (seen in real responses).
+const (
+	detailsMissing = "Authentication information are missing."
+	detailsInvalid = "Invalid authentication information."
+)
+
+// authDetails starts with the real gateway's sentence, so clients that match
+// it still do, and adds the mock's reason after it (the real gateway is not
+// known to say which check failed).
+func authDetails(sentence string, err error) string {
+	return sentence + " ncpmock: " + err.Error() + "."
 }
 
 func gatewayBody(code, message, details string) openapi.GatewayError {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
@@ -26,9 +27,15 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)),
 		}
+		if key, ok := c.Get(ctxAccessKey).(string); ok {
+			attrs = append(attrs, slog.String("accessKey", key))
+		}
 		var verr *openapi.ValidationError
-		if errors.As(err, &verr) && len(verr.Problems) > 0 {
-			attrs = append(attrs, slog.String("problem", verr.Problems[0].String()))
+		switch {
+		case errors.As(err, &verr) && len(verr.Problems) > 0:
+			attrs = append(attrs, slog.String("problem", shorten(verr.Problems[0].String(), maxTextBytes)))
+		case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
+			attrs = append(attrs, slog.String("auth", err.Error()))
 		}
 		s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
 		return nil

@@ -29,7 +29,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.accessLog, s.traceID, middleware.CORSWithConfig(s.corsConfig()))
 
 	for _, p := range s.spec.ServerPaths() {
-		s.handle(e, s.spec.Method(), p, s.createUsers)
+		s.handle(e, s.spec.Method(), p, s.createUsers, s.authenticate)
 	}
 	s.handle(e, http.MethodGet, PathHealth, s.health)
 	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
@@ -39,9 +39,10 @@ func (s *Server) routes() *echo.Echo {
 	return e
 }
 
-// handle registers a route and remembers its method for 405 answers.
-func (s *Server) handle(e *echo.Echo, method, path string, h echo.HandlerFunc) {
-	e.Add(method, path, h)
+// handle registers a route, with middleware m for it alone, and remembers its
+// method for 405 answers.
+func (s *Server) handle(e *echo.Echo, method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	e.Add(method, path, h, m...)
 	methods := strings.Split(s.allow[path], ", ")
 	if s.allow[path] == "" {
 		methods = nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
@@ -55,8 +56,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Store keeps created users; nil means a new in-memory store.
 	Store Store
-	// Now tells the time of creation; nil means time.Now.
+	// Now tells the time of creation and the clock signatures are checked
+	// against; nil means time.Now.
 	Now func() time.Time
+	// Auth configures authentication emulation; the zero value checks nothing.
+	Auth AuthConfig
 }
 
 // Server is the mock server, an http.Handler. It is safe for concurrent use
@@ -68,6 +72,7 @@ type Server struct {
 	store     Store
 	faker     *gofakeit.Faker
 	log       *slog.Logger
+	verifier  *apigw.Verifier // nil without authentication
 	echo      *echo.Echo
 	allow     map[string]string // path -> the methods it answers
 	traceSeq  atomic.Uint64
@@ -88,6 +93,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
+	verifier, err := cfg.newVerifier()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:       cfg,
 		spec:      cfg.Spec,
@@ -95,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 		store:     cfg.Store,
 		faker:     openapi.NewFaker(cfg.Seed),
 		log:       cfg.Logger,
+		verifier:  verifier,
 		allow:     make(map[string]string),
 	}
 	s.echo = s.routes()

@@ -18,15 +18,20 @@ type ValidatorConfig struct {
 	// Strict reports properties the spec does not declare as problems (and so
 	// rejects the request). By default they are only warnings.
 	Strict bool
+	// MaxDepth is the deepest nesting of arrays and objects accepted;
+	// zero means DefaultMaxDepth.
+	MaxDepth int
 }
 
 // Validator checks request bodies of the createUsersBulk operation against the
 // spec with kin-openapi, plus the rules kin-openapi does not know (x-max-bytes
 // and unknown properties). It is safe for concurrent use.
 type Validator struct {
-	spec   *Spec
-	strict bool
-	opts   *openapi3filter.Options
+	spec        *Spec
+	strict      bool
+	maxDepth    int
+	opts        *openapi3filter.Options
+	skipPrescan bool // tests only: to check that Prescan refuses nothing valid
 }
 
 // NewValidator returns a Validator for the spec's createUsersBulk operation.
@@ -40,7 +45,10 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: spec.doc.GetSchemaValidationOptions(),
 	}
-	return &Validator{spec: spec, strict: cfg.Strict, opts: opts}, nil
+	if cfg.MaxDepth < 0 {
+		return nil, fmt.Errorf("new validator: max depth %d: want 0 (default) or more", cfg.MaxDepth)
+	}
+	return &Validator{spec: spec, strict: cfg.Strict, maxDepth: cfg.MaxDepth, opts: opts}, nil
 }
 
 // Validate checks one request body with the given Content-Type header. It
@@ -55,6 +63,9 @@ func (v *Validator) Validate(ctx context.Context, contentType string, body []byt
 		return nil, &ValidationError{Problems: []Problem{{
 			Rule: RuleBody, Message: "a JSON request body is required",
 		}}}
+	}
+	if p, ok := Prescan(v.spec.RequestSchema(), body, v.maxDepth); !ok && !v.skipPrescan {
+		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	value, err := decodeJSON(body)
 	if err != nil {

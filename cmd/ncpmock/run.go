@@ -32,6 +32,7 @@ func commands() []command {
 		{name: "serve", summary: "run the mock server", flags: serveFlags},
 		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
 		{name: "test", summary: "check a real or mock server against the contract", flags: testFlags},
+		{name: "sign", summary: "print API Gateway signature headers for a request", flags: signFlags},
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -87,52 +86,9 @@ func TestSpecCommand(t *testing.T) {
 	}
 }
 
-// startServe runs "ncpmock serve" with args on a free port and returns its
-// base URL, once it is listening, and a function that stops it and returns
-// run's error.
-func startServe(t *testing.T, args ...string) (url string, stop func() error, stderr *bytes.Buffer) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	stderr = &bytes.Buffer{}
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "none"}, args...), noEnv, pw, stderr)
-		pw.CloseWithError(io.EOF)
-		done <- err
-	}()
-	lines := bufio.NewScanner(pr)
-	if !lines.Scan() {
-		cancel()
-		t.Fatalf("serve printed nothing: %v", <-done)
-	}
-	first := lines.Text()
-	go func() { // keep draining so serve never blocks on stdout
-		for lines.Scan() {
-		}
-	}()
-	url, ok := strings.CutPrefix(first, "ncpmock listening on ")
-	if !ok {
-		cancel()
-		t.Fatalf("first line %q", first)
-	}
-	url, _, _ = strings.Cut(url, " ")
-	var once bool
-	var result error
-	stop = func() error {
-		if !once {
-			once = true
-			cancel()
-			result = <-done
-		}
-		return result
-	}
-	t.Cleanup(func() { stop() })
-	return url, stop, stderr
-}
-
 func TestServeAnswersAndStopsCleanly(t *testing.T) {
-	url, stop, _ := startServe(t, "--seed", "5", "--member-no", "999")
+	srv := startServe(t, nil, "--seed", "5", "--member-no", "999")
+	url := srv.url
 	resp, err := http.Post(url+"/api/v1/users/bulk", "application/json",
 		strings.NewReader(`{"params":[{"loginId":"a@b.co","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`))
 	if err != nil {
@@ -144,7 +100,8 @@ func TestServeAnswersAndStopsCleanly(t *testing.T) {
 	if err != nil || len(results) != 1 || !strings.HasPrefix(results[0].NRN, "nrn:PUB:SSO::999:User/") {
 		t.Fatalf("got %+v (%v)", results, err)
 	}
-	if err := stop(); err != nil {
+	srv.cancel()
+	if err := srv.wait(t); err != nil {
 		t.Fatalf("run returned %v after cancel, want nil", err)
 	}
 	if _, err := http.Get(url + "/healthz"); err == nil {
@@ -154,7 +111,7 @@ func TestServeAnswersAndStopsCleanly(t *testing.T) {
 
 func TestServeSeedIsPrintedAndReplays(t *testing.T) {
 	first := func(args ...string) string {
-		url, _, _ := startServe(t, args...)
+		url := startServe(t, nil, args...).url
 		resp, err := http.Post(url+"/users/bulk", "application/json",
 			strings.NewReader(`{"params":[{"loginId":"a@b.co","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`))
 		if err != nil {
@@ -192,7 +149,7 @@ func TestServeSpecFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	url, _, _ := startServe(t, "--spec", path)
+	url := startServe(t, nil, "--spec", path).url
 	two := `{"params":[` + strings.Repeat(`{"loginId":"a@b.co","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}},`, 2)
 	resp, err := http.Post(url+"/api/v1/users/bulk", "application/json", strings.NewReader(strings.TrimSuffix(two, ",")+"]}"))
 	if err != nil {
@@ -211,7 +168,7 @@ func TestServeSpecFile(t *testing.T) {
 }
 
 func TestServeAddressInUse(t *testing.T) {
-	url, _, _ := startServe(t)
+	url := startServe(t, nil).url
 	addr := strings.TrimPrefix(url, "http://")
 	done := make(chan int, 1)
 	go func() {

@@ -20,9 +20,9 @@ import (
 // DefaultAddr is where "ncpmock serve" listens unless told otherwise.
 const defaultAddr = "127.0.0.1:8780"
 
-// shutdownGrace bounds how long requests in flight may take to finish after
-// SIGINT or SIGTERM.
-const shutdownGrace = 10 * time.Second
+// defaultShutdownTimeout bounds how long requests in flight may take to
+// finish after SIGINT or SIGTERM.
+const defaultShutdownTimeout = 10 * time.Second
 
 type serveOptions struct {
 	addr          string
@@ -35,6 +35,9 @@ type serveOptions struct {
 	corsOrigins   listFlag
 	logFormat     string
 	maxBody       int64
+	auth          authOptions
+	limits        mock.Limits
+	shutdown      time.Duration
 }
 
 func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -49,6 +52,9 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.Var(&o.corsOrigins, "cors-origin", "browser `origin` allowed by CORS, repeatable or comma-separated, * for any (default: any http://localhost:*)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format on stderr: text, json or none")
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
+	o.auth.flags(fs)
+	limitFlags(fs, &o.limits)
+	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, how long requests in flight may take to finish")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("serve: unexpected argument %q", args[0])}
@@ -62,13 +68,20 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := o.mockConfig(logger)
+	cfg, err := o.mockConfig(logger, e)
 	if err != nil {
 		return err
 	}
 	srv, err := mock.New(cfg)
 	if err != nil {
 		return &usageError{msg: "serve: " + err.Error()}
+	}
+	hs, err := mock.NewHTTPServer(srv, o.limits)
+	if err != nil {
+		return &usageError{msg: "serve: " + err.Error()}
+	}
+	if o.shutdown <= 0 {
+		return &usageError{msg: fmt.Sprintf("serve: --shutdown-timeout %s: want a positive duration", o.shutdown)}
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -79,10 +92,11 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	for _, p := range srv.Spec().ServerPaths() {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
 	}
-	return serveUntilDone(ctx, ln, srv)
+	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
+	return serveUntilDone(ctx, e, ln, hs, o.shutdown)
 }
 
-func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
+func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, error) {
 	cfg := mock.Config{
 		Seed:                  o.seed.value(),
 		MemberNo:              o.memberNo,
@@ -96,6 +110,11 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 	if o.maxBody <= 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("serve: --max-body-bytes %d: want a positive number", o.maxBody)}
 	}
+	auth, err := o.auth.config(e.getenv)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Auth = auth
 	if o.specFile != "" {
 		spec, err := openapi.LoadFile(o.specFile)
 		if err != nil {
@@ -106,15 +125,16 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 	return cfg, nil
 }
 
-// serveUntilDone serves until ctx is cancelled, then lets requests in flight
-// finish (up to shutdownGrace) and returns nil.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+// serveUntilDone serves until ctx is cancelled, then stops accepting, lets
+// requests in flight finish (up to grace) and returns nil. Requests still
+// running after grace are cut off, and the error says so.
+func serveUntilDone(ctx context.Context, e *env, ln net.Listener, hs *mock.HTTPServer, grace time.Duration) error {
+	announced := make(chan struct{})
+	hs.RegisterOnShutdown(func() {
+		// Runs once the listener is closed: new clients are refused from here on.
+		fmt.Fprintf(e.stdout, "ncpmock shutting down: no new connections; finishing requests in flight (at most %s)\n", grace)
+		close(announced)
+	})
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	select {
@@ -122,14 +142,22 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error 
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	err := hs.Shutdown(sctx)
+	<-announced
+	if errors.Is(err, context.DeadlineExceeded) {
+		hs.Close()
+		<-served
+		return fmt.Errorf("serve: requests still in flight after --shutdown-timeout %s were cut off", grace)
+	}
+	if err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	fmt.Fprintln(e.stdout, "ncpmock stopped")
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/contracttest"
 )
 
@@ -68,7 +69,15 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if o.target == "" {
 		return &usageError{msg: "test: --target is required (see 'ncpmock help test')"}
 	}
+	signer, err := signerFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Signer = signer
 	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d; replay with --seed %d)\n", o.target, cfg.Seed, cfg.Seed)
+	if signer != nil {
+		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
+	}
 	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
 	var usage *contracttest.UsageError
 	switch {
@@ -85,6 +94,19 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 		return &exitError{code: 1, err: errors.New("")}
 	}
 	return err
+}
+
+// signerFromEnv signs with NCP_ACCESS_KEY and NCP_SECRET_KEY when both are
+// set; one without the other is a mistake worth stopping for.
+func signerFromEnv(getenv func(string) string) (*apigw.Signer, error) {
+	if getenv(apigw.EnvAccessKey) == "" && getenv(apigw.EnvSecretKey) == "" {
+		return nil, nil
+	}
+	creds, err := apigw.CredentialsFromEnv(getenv)
+	if err != nil {
+		return nil, &usageError{msg: "test: " + err.Error()}
+	}
+	return apigw.NewSigner(creds)
 }
 
 func writeReports(o *testOptions, report *contracttest.Report) error {

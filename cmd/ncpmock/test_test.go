@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -8,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
 )
@@ -54,5 +58,22 @@ func TestTestCommand(t *testing.T) {
 	code, _, stderr = runCLI(t, "test", "--target", "http://127.0.0.1:1", "--only", "nothing")
 	if code != 2 || !strings.Contains(stderr, "no case matches") {
 		t.Fatalf("bad --only: exit %d %q", code, stderr)
+	}
+}
+
+func TestTestCommandSigns(t *testing.T) {
+	creds := apigw.Credentials{AccessKey: "AKCLI", SecretKey: "cli-secret"}
+	srv := mocktest.NewServer(t, mock.Config{Auth: mock.AuthConfig{Mode: mock.AuthNCP, Credentials: []apigw.Credentials{creds}}})
+	env := map[string]string{"NCP_ACCESS_KEY": "AKCLI", "NCP_SECRET_KEY": "cli-secret"}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"test", "--target", srv.URL}, func(k string) string { return env[k] }, &out, &errOut)
+	if code := exitCode(err, &errOut); code != 0 || !strings.Contains(out.String(), "signing requests with access key AKCLI") ||
+		strings.Contains(out.String()+errOut.String(), "cli-secret") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	delete(env, "NCP_SECRET_KEY")
+	err = run(context.Background(), []string{"test", "--target", srv.URL}, func(k string) string { return env[k] }, &out, &errOut)
+	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "NCP_SECRET_KEY") {
+		t.Fatalf("one key only: exit %d, %v", code, err)
 	}
 }

@@ -1,0 +1,116 @@
+package mock
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Defaults of Limits fields left zero.
+const (
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultMaxConns          = 512
+)
+
+// Limits bounds what one client can cost an HTTPServer. The zero value is
+// usable: every zero field takes its default. The body size limit is
+// Config.MaxBodyBytes, checked by the handler.
+type Limits struct {
+	// MaxHeaderBytes caps the request line and headers (431 beyond); default
+	// DefaultMaxHeaderBytes. net/http allows 4 KiB more than this.
+	MaxHeaderBytes int
+	// ReadHeaderTimeout is how long a client may take to send its request
+	// line and headers before the connection is closed; default
+	// DefaultReadHeaderTimeout.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout is how long a client may take to send a whole request,
+	// body included; default DefaultReadTimeout. A body cut short by it is
+	// answered with 400.
+	ReadTimeout time.Duration
+	// WriteTimeout is how long a request may take from the end of its headers
+	// to the end of its answer, handler time included (so it must exceed any
+	// delay the handler adds); default DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request; default DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxConns caps the connections open at once; further clients wait in the
+	// listen backlog until one closes. Default DefaultMaxConns.
+	MaxConns int
+}
+
+// withDefaults returns l with zero fields set to their defaults, or an error
+// naming a negative field.
+func (l Limits) withDefaults() (Limits, error) {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"max header bytes", int64(l.MaxHeaderBytes)},
+		{"read header timeout", int64(l.ReadHeaderTimeout)},
+		{"read timeout", int64(l.ReadTimeout)},
+		{"write timeout", int64(l.WriteTimeout)},
+		{"idle timeout", int64(l.IdleTimeout)},
+		{"max conns", int64(l.MaxConns)},
+	} {
+		if f.v < 0 {
+			return l, fmt.Errorf("mock: limits: %s is negative; want 0 (default) or more", f.name)
+		}
+	}
+	l.MaxHeaderBytes = orDefault(l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	l.ReadHeaderTimeout = orDefault(l.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	l.ReadTimeout = orDefault(l.ReadTimeout, DefaultReadTimeout)
+	l.WriteTimeout = orDefault(l.WriteTimeout, DefaultWriteTimeout)
+	l.IdleTimeout = orDefault(l.IdleTimeout, DefaultIdleTimeout)
+	l.MaxConns = orDefault(l.MaxConns, DefaultMaxConns)
+	return l, nil
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// HTTPServer is an *http.Server configured with Limits, whose Serve also caps
+// concurrent connections. Stop it with Shutdown or Close, as any
+// *http.Server.
+type HTTPServer struct {
+	*http.Server
+	limits Limits
+}
+
+// NewHTTPServer returns a server of h within l, or an error when a limit is
+// negative.
+func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
+	l, err := l.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &HTTPServer{
+		Server: &http.Server{
+			Handler:           h,
+			MaxHeaderBytes:    l.MaxHeaderBytes,
+			ReadHeaderTimeout: l.ReadHeaderTimeout,
+			ReadTimeout:       l.ReadTimeout,
+			WriteTimeout:      l.WriteTimeout,
+			IdleTimeout:       l.IdleTimeout,
+		},
+		limits: l,
+	}, nil
+}
+
+// Limits returns the limits in force, defaults filled in.
+func (s *HTTPServer) Limits() Limits { return s.limits }
+
+// Serve accepts connections on ln, at most Limits.MaxConns at once, until
+// Shutdown or Close; it returns http.ErrServerClosed then. It closes ln.
+func (s *HTTPServer) Serve(ln net.Listener) error {
+	return s.Server.Serve(newLimitListener(ln, s.limits.MaxConns))
+}
