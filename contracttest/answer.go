@@ -125,7 +125,7 @@ func (r *caseRun) checkResults(ex *Exchange, loginIDs []string) []result {
 	}
 	if len(results) != len(loginIDs) {
 		r.fail(ex, CheckResultPerUser, fmt.Sprintf("%d results, one per requested user", len(loginIDs)),
-			fmt.Sprintf("%d results", len(results)))
+			plural(len(results), "result"))
 		return nil
 	}
 	ok := true
@@ -233,4 +233,11 @@ func first(list []string, n int) []string {
 		return list
 	}
 	return append(list[:n:n], fmt.Sprintf("and %d more", len(list)-n))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

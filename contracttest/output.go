@@ -34,7 +34,7 @@ func WriteCase(w io.Writer, c *CaseResult) {
 // count) and the summary line "N passed, N failed, N skipped".
 func WriteSummary(w io.Writer, r *Report, listAll bool) {
 	if n := len(r.Created); n > 0 {
-		fmt.Fprintf(w, "created %d users (login IDs ncpmock-%s-*)", n, r.RunID)
+		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*)", plural(n, "user"), r.RunID)
 		if listAll {
 			fmt.Fprintln(w, "; to remove them:")
 			for _, u := range r.Created {
