@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -35,7 +36,14 @@ type serveOptions struct {
 	corsOrigins   listFlag
 	logFormat     string
 	maxBody       int64
+	faultsFile    string
+	adminToken    string
+	noAdmin       bool
+	journalSize   int
 }
+
+// envAdminToken may hold the admin token, to keep it out of the process list.
+const envAdminToken = "NCPMOCK_ADMIN_TOKEN"
 
 func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	o := &serveOptions{}
@@ -49,9 +57,16 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.Var(&o.corsOrigins, "cors-origin", "browser `origin` allowed by CORS, repeatable or comma-separated, * for any (default: any http://localhost:*)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format on stderr: text, json or none")
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
+	fs.StringVar(&o.faultsFile, "faults", "", "YAML or JSON `file` of fault rules active from the start")
+	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
+	fs.BoolVar(&o.noAdmin, "no-admin", false, "turn the admin API (/__admin/) off")
+	fs.IntVar(&o.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent `requests` GET /__admin/requests keeps (0: none)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("serve: unexpected argument %q", args[0])}
+		}
+		if o.adminToken == "" {
+			o.adminToken = e.getenv(envAdminToken)
 		}
 		return serve(ctx, e, o)
 	}
@@ -74,6 +89,10 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	if err := o.checkAdminExposure(ln.Addr()); err != nil {
+		ln.Close()
+		return err
+	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "ncpmock listening on %s (seed %d; replay with --seed %d)\n", url, srv.Seed(), srv.Seed())
 	for _, p := range srv.Spec().ServerPaths() {
@@ -92,9 +111,25 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 		CORSOrigins:           o.corsOrigins,
 		MaxBodyBytes:          o.maxBody,
 		Logger:                logger,
+		JournalSize:           o.journalSize,
+		AdminToken:            o.adminToken,
+		NoAdmin:               o.noAdmin,
 	}
 	if o.maxBody <= 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("serve: --max-body-bytes %d: want a positive number", o.maxBody)}
+	}
+	if o.journalSize < 0 {
+		return cfg, &usageError{msg: fmt.Sprintf("serve: --journal-size %d: want 0 (none) or more", o.journalSize)}
+	}
+	if o.journalSize == 0 {
+		cfg.JournalSize = -1
+	}
+	if o.faultsFile != "" {
+		rules, err := loadFaults(o.faultsFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Faults = rules
 	}
 	if o.specFile != "" {
 		spec, err := openapi.LoadFile(o.specFile)
@@ -106,14 +141,43 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 	return cfg, nil
 }
 
+func loadFaults(path string) ([]mock.Rule, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("serve: --faults: %v", err)}
+	}
+	rules, err := mock.ParseRules(data)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("serve: --faults %s: %v", path, err)}
+	}
+	return rules, nil
+}
+
+// checkAdminExposure refuses an admin API without a token on an address
+// other machines can reach.
+func (o *serveOptions) checkAdminExposure(addr net.Addr) error {
+	if o.noAdmin || o.adminToken != "" {
+		return nil
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	return &usageError{msg: fmt.Sprintf("serve: %s is reachable from other machines and the admin API (/__admin/) would be open: "+
+		"set --admin-token (or $%s), or turn it off with --no-admin", addr, envAdminToken)}
+}
+
 // serveUntilDone serves until ctx is cancelled, then lets requests in flight
-// finish (up to shutdownGrace) and returns nil.
+// finish (up to shutdownGrace) and returns nil. A handler with a Close method
+// (the mock) is closed as the shutdown starts, to release hung requests.
 func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+	}
+	if c, ok := h.(interface{ Close() error }); ok {
+		hs.RegisterOnShutdown(func() { _ = c.Close() })
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
