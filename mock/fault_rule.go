@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -160,7 +161,7 @@ var validID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // compileRule checks r and compiles its matchers.
 func compileRule(r Rule) (*compiledRule, error) {
-	if r.Fault == nil {
+	if r.Fault = cloneFault(r.Fault); r.Fault == nil { // check fills in defaults: never in the caller's struct
 		return nil, errors.New("no fault; want one of " + kindNames())
 	}
 	if r.ID != "" && !validID.MatchString(r.ID) {
@@ -171,6 +172,9 @@ func compileRule(r Rule) (*compiledRule, error) {
 	}
 	if r.Times < 0 {
 		return nil, fmt.Errorf("times %d: want 0 (no limit) or more", r.Times)
+	}
+	if err := r.Fault.check(); err != nil {
+		return nil, &FaultError{Where: r.Fault.Kind(), Err: err}
 	}
 	c := &compiledRule{rule: r, method: strings.ToUpper(r.Match.Method), remaining: -1}
 	if r.Times > 0 {
@@ -229,6 +233,18 @@ func (c *compiledRule) matches(r *http.Request, loginIDs []string) bool {
 
 func (c *compiledRule) status() RuleStatus {
 	return RuleStatus{Rule: c.rule, Matched: c.matched, Hits: c.hits, Remaining: c.remaining}
+}
+
+// cloneFault returns a shallow copy of the struct f points to, or nil for
+// none.
+func cloneFault(f Fault) Fault {
+	v := reflect.ValueOf(f)
+	if f == nil || v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c.Interface().(Fault)
 }
 
 // ruleWhere names rule i (counted from 1) for error messages.

@@ -85,6 +85,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err != nil {
 		return &usageError{msg: "serve: " + err.Error()}
 	}
+	if host, _, err := net.SplitHostPort(o.addr); err == nil && !o.adminSafe(host) {
+		return o.adminExposed(o.addr) // refused before binding, when the address says so
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -156,12 +159,23 @@ func loadFaults(path string) ([]mock.Rule, error) {
 // checkAdminExposure refuses an admin API without a token on an address
 // other machines can reach.
 func (o *serveOptions) checkAdminExposure(addr net.Addr) error {
-	if o.noAdmin || o.adminToken != "" {
+	if tcp, ok := addr.(*net.TCPAddr); ok && o.adminSafe(tcp.IP.String()) {
 		return nil
 	}
-	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
-		return nil
+	return o.adminExposed(addr.String())
+}
+
+// adminSafe reports whether serving on host leaves no open admin API to other
+// machines. A host name other than localhost is judged after binding.
+func (o *serveOptions) adminSafe(host string) bool {
+	if o.noAdmin || o.adminToken != "" || host == "localhost" {
+		return true
 	}
+	ip := net.ParseIP(host)
+	return ip == nil && host != "" || ip != nil && ip.IsLoopback()
+}
+
+func (o *serveOptions) adminExposed(addr string) error {
 	return &usageError{msg: fmt.Sprintf("serve: %s is reachable from other machines and the admin API (/__admin/) would be open: "+
 		"set --admin-token (or $%s), or turn it off with --no-admin", addr, envAdminToken)}
 }
