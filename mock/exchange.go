@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -169,6 +170,15 @@ func (x *exchange) apply(f Fault, a AppliedFault) error {
 	x.applied = append(x.applied, a)
 	x.Response().Header().Add(HeaderFaultApplied, a.String())
 	return f.apply(x)
+}
+
+// appliedString lists the faults applied, for the access log.
+func (x *exchange) appliedString() string {
+	parts := make([]string, len(x.applied))
+	for i, a := range x.applied {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 // sleep waits d, or until the client leaves.

@@ -48,8 +48,8 @@ func (f *LatencyFault) check() error {
 	if modes != 1 {
 		return errors.New("want exactly one of: delay; min and max; median (and sigma)")
 	}
-	if f.Max < f.Min || f.Min > 0 && f.Max == 0 {
-		return fmt.Errorf("min %s, max %s: want 0 <= min <= max, max above 0", time.Duration(f.Min), time.Duration(f.Max))
+	if f.Max < f.Min {
+		return fmt.Errorf("min %s, max %s: want 0 <= min <= max", time.Duration(f.Min), time.Duration(f.Max))
 	}
 	if f.Sigma < 0 || f.Sigma > 3 || f.Sigma > 0 && f.Median == 0 {
 		return fmt.Errorf("sigma %v: want a number in (0, 3], with median", f.Sigma)

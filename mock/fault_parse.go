@@ -163,7 +163,7 @@ func parseFaultHeader(value string) (Rule, error) {
 		return Rule{}, err
 	}
 	kind, main, hasMain := strings.Cut(parts[0], "=")
-	kind = strings.TrimSpace(kind)
+	kind = strings.ToLower(strings.TrimSpace(kind))
 	if kind == "" {
 		return Rule{}, errors.New("empty; want kind[=value][; name=value]..., such as status=503")
 	}

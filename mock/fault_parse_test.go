@@ -16,6 +16,7 @@ func TestParseFaultHeader(t *testing.T) {
 		prob   float64
 	}{
 		{"status=503", &StatusFault{Status: 503}, 0},
+		{"Status=503", &StatusFault{Status: 503}, 0},
 		{" status = 429 ; code=410; retryAfter=5 ", &StatusFault{Status: 429, Code: "410", RetryAfter: 5}, 0},
 		{`status=502; body="upstream; down"; contentType=text/plain`, &StatusFault{Status: 502, Body: "upstream; down", ContentType: "text/plain"}, 0},
 		{"latency=200ms", &LatencyFault{Delay: Duration(200 * time.Millisecond), Cap: Duration(DefaultLatencyCap)}, 0},

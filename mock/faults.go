@@ -17,6 +17,7 @@ func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		if x == nil || len(headers) == 0 && s.faults.empty() {
 			return x.finish(next(c))
 		}
+		x.body = x.bufferBody() // for the journal, should a fault answer before the handler reads it
 		if err := s.chooseFaults(x, headers); err != nil {
 			return err
 		}
@@ -49,7 +50,7 @@ func (s *Server) chooseFaults(x *exchange, headers []string) error {
 	}
 	var loginIDs []string
 	if s.faults.needsLoginIDs() {
-		loginIDs = bodyLoginIDs(x.bufferBody())
+		loginIDs = bodyLoginIDs(x.body)
 	}
 	s.faults.choose(x, x.Request(), loginIDs)
 	return nil

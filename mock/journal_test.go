@@ -31,7 +31,8 @@ func TestJournalRecordsRequests(t *testing.T) {
 	if invalid.Status != 400 || len(invalid.Problems) == 0 || invalid.Problems[0].Field != "params[0].accessRules" && invalid.Problems[0].Field != "params[0].loginId" {
 		t.Errorf("got %+v, want a 400 with its problems", invalid)
 	}
-	if faulted.Status != 503 || len(faulted.Faults) != 1 || faulted.Faults[0] != (AppliedFault{Kind: KindStatus, Source: SourceHeader}) {
+	if faulted.Status != 503 || len(faulted.Faults) != 1 || faulted.Faults[0] != (AppliedFault{Kind: KindStatus, Source: SourceHeader}) ||
+		faulted.Body != bulkBody("b@example.com") {
 		t.Errorf("got %+v, want a 503 with its fault", faulted)
 	}
 }

@@ -42,7 +42,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			attrs = append(attrs, slog.String("problem", problems[0].String()))
 		}
 		if len(x.applied) > 0 {
-			attrs = append(attrs, slog.String("fault", x.applied[len(x.applied)-1].String()))
+			attrs = append(attrs, slog.String("fault", x.appliedString()))
 		}
 		s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
 		if s.onDone != nil {

@@ -178,3 +178,18 @@ func get(t *testing.T, url, token string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+// The README's example file must stay valid.
+func TestExampleFaultsFile(t *testing.T) {
+	rules, err := loadFaults(filepath.Join("testdata", "faults.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rules {
+		ids = append(ids, r.ID)
+	}
+	if got, want := strings.Join(ids, ","), "slow,fail-twice,throttle-mobile,reserved-names"; got != want {
+		t.Fatalf("got rules %s, want %s", got, want)
+	}
+}
