@@ -112,5 +112,5 @@ func (x *exchange) answerBroken(results []openapi.UserResult) error {
 	if err != nil {
 		return err
 	}
-	return x.JSONBlob(http.StatusOK, data)
+	return x.JSONBlob(http.StatusOK, append(data, '\n')) // as c.JSON ends its answers
 }
