@@ -84,7 +84,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 func copyHeader(dst, src http.Header) {
 	for k, v := range src {
-		dst[k] = v
+		dst[k] = append([]string(nil), v...) // the fault's header is shared by every answer
 	}
 }
 

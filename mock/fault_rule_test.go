@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -28,6 +29,36 @@ func TestTimesFailsTwiceThenSucceeds(t *testing.T) {
 	st := s.Faults()
 	if len(st) != 1 || st[0].Matched != 4 || st[0].Hits != 2 || st[0].Remaining != 0 {
 		t.Fatalf("got %+v, want matched 4, hits 2, remaining 0", st)
+	}
+}
+
+func TestTimesUnderConcurrency(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{Fault: &StatusFault{Status: 503}, Times: 5, Probability: 0.5}}})
+	ts := serve(t, s)
+	client := ts.Client()
+	codes := make(chan int, 60)
+	var wg sync.WaitGroup
+	for i := range 60 {
+		wg.Go(func() {
+			resp, err := post(t.Context(), client, ts.URL+bulkPath, bulkBody("c"+strconv.Itoa(i)+"@example.com"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	n := 0
+	for c := range codes {
+		if c == 503 {
+			n++
+		}
+	}
+	if st := s.Faults()[0]; n != 5 || st.Hits != 5 || st.Matched != 60 {
+		t.Fatalf("got %d faulted, %d hits of %d matches; want exactly 5 of 60", n, st.Hits, st.Matched)
 	}
 }
 

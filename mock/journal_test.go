@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -155,9 +156,12 @@ func httpCanonical(k string) string { return http.CanonicalHeaderKey(k) }
 // nothing once the ring is warm: the same request allocates as much with the
 // journal on as with it off.
 func TestJournalAddsNoAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under the race detector sync.Pool drops items at random, so allocations vary")
+	}
 	on, off := bulkAllocs(t, Config{JournalSize: 4}), bulkAllocs(t, Config{JournalSize: -1})
-	if on > off {
-		t.Fatalf("got %v allocations per request with the journal, %v without; want no more", on, off)
+	if on-off >= 0.5 {
+		t.Fatalf("got %.2f allocations per request with the journal, %.2f without; want no more", on, off)
 	}
 }
 
@@ -171,10 +175,16 @@ func bulkAllocs(t *testing.T, cfg Config) float64 {
 	req := httptest.NewRequest(http.MethodPost, bulkPath, r)
 	req.Header.Set("Content-Type", "application/json")
 	s.ServeHTTP(httptest.NewRecorder(), req)
-	return testing.AllocsPerRun(200, func() {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // as testing.AllocsPerRun does
+	const runs = 1000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
 		r.Reset(body)
 		s.ServeHTTP(httptest.NewRecorder(), req)
-	})
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / runs // unlike AllocsPerRun, not rounded down
 }
 
 func BenchmarkBulkNoFaults(b *testing.B) {
