@@ -29,6 +29,9 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if x := exchangeOf(c); x != nil {
+		x.body = body // for the journal
+	}
 	warnings, err := s.validator.Validate(req.Context(), req.Header.Get(echo.HeaderContentType), body)
 	addWarnings(c.Response().Header(), warnings)
 	if err != nil {
@@ -38,14 +41,21 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err := json.Unmarshal(body, &bulk); err != nil {
 		return fmt.Errorf("decode a validated body: %w", err)
 	}
+	if err := s.applyTriggers(c, bulk.Params); err != nil {
+		return err
+	}
 	results, err := s.create(c, bulk.Params)
 	if err != nil {
 		return err
 	}
+	if x := exchangeOf(c); x != nil && x.breaker != nil {
+		return x.answerBroken(results)
+	}
 	return c.JSON(http.StatusOK, results)
 }
 
-// create stores the users and builds their results.
+// create stores the users and builds their results. Users that a fault or a
+// trigger login ID fails are not stored.
 func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.UserResult, error) {
 	now := s.cfg.Now()
 	users := make([]User, len(params))
@@ -53,19 +63,48 @@ func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.
 		id := s.faker.UUID()
 		users[i] = User{ID: id, LoginID: p.LoginID, NRN: s.nrn(id), CreatedAt: now, Request: p}
 	}
-	added, err := s.store.Insert(c.Request().Context(), users)
+	failed := s.userFailures(c, params)
+	added, err := s.insert(c, users, failed)
 	if err != nil {
 		return nil, fmt.Errorf("store users: %w", err)
 	}
 	results := make([]openapi.UserResult, len(users))
 	for i, u := range users {
-		if added[i] {
+		switch {
+		case failed != nil && failed[i] != "":
+			results[i] = openapi.UserResult{Name: u.LoginID, Message: failed[i]}
+		case added[i]:
 			results[i] = openapi.UserResult{ID: u.ID, NRN: u.NRN, Name: u.LoginID, Success: true}
-		} else {
+		default:
 			results[i] = openapi.UserResult{Name: u.LoginID, Message: MsgDuplicateLoginID}
 		}
 	}
 	return results, nil
+}
+
+// insert stores the users that have not failed, and reports for each user
+// whether it was added.
+func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, error) {
+	if failed == nil {
+		return s.store.Insert(c.Request().Context(), users)
+	}
+	var keep []User
+	for i, u := range users {
+		if failed[i] == "" {
+			keep = append(keep, u)
+		}
+	}
+	kept, err := s.store.Insert(c.Request().Context(), keep)
+	if err != nil {
+		return nil, err
+	}
+	added := make([]bool, len(users))
+	for i, j := 0, 0; i < len(users); i++ {
+		if failed[i] == "" {
+			added[i], j = kept[j], j+1
+		}
+	}
+	return added, nil
 }
 
 // nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.

@@ -40,7 +40,7 @@ func (s *Server) adminUsers(c echo.Context) error {
 }
 
 func (s *Server) adminReset(c echo.Context) error {
-	if err := s.store.Reset(c.Request().Context()); err != nil {
+	if err := s.Reset(c.Request().Context()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "reset"})

@@ -32,6 +32,8 @@ type GatewayErrorStatus struct {
 	Code    string
 	Message string
 	Details string
+	// Header holds extra answer headers, such as Retry-After; may be nil.
+	Header http.Header
 }
 
 // Error describes the gateway error.
@@ -64,17 +66,48 @@ func (e *bodyReadError) Error() string {
 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
+// rawResponseError is answered with exactly its status, headers and body
+// (a status fault with a custom body).
+type rawResponseError struct {
+	status      int
+	contentType string
+	body        []byte
+	header      http.Header
+}
+
+func (e *rawResponseError) Error() string {
+	return fmt.Sprintf("answer %d with a %d-byte %s body", e.status, len(e.body), e.contentType)
+}
+
 // handleError is the one place that turns an error into an HTTP answer.
 func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
+	if c.Response().Committed || errors.Is(err, errAnswered) || errors.Is(err, errClientGone) {
+		return // answered already, or no one to answer
+	}
+	var raw *rawResponseError
+	if errors.As(err, &raw) {
+		copyHeader(c.Response().Header(), raw.header)
+		if err := c.Blob(raw.status, raw.contentType, raw.body); err != nil {
+			s.log.Debug("write error response", "err", err)
+		}
 		return
 	}
 	status, body := s.errorResponse(err, c.Request())
 	if status == http.StatusMethodNotAllowed {
 		c.Response().Header().Set("Allow", s.allowed(c.Request().URL.Path))
 	}
+	var gw *GatewayErrorStatus
+	if errors.As(err, &gw) {
+		copyHeader(c.Response().Header(), gw.Header)
+	}
 	if err := c.JSON(status, body); err != nil {
 		s.log.Debug("write error response", "err", err)
+	}
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = append([]string(nil), v...) // the fault's header is shared by every answer
 	}
 }
 
@@ -85,6 +118,7 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		big  *bodyTooLargeError
 		bre  *bodyReadError
 		he   *echo.HTTPError
+		ferr *FaultError
 	)
 	switch {
 	case errors.As(err, &verr):
@@ -102,6 +136,13 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest,
 			FieldErrors: []openapi.Problem{{Rule: openapi.RuleBody, Message: bre.Error()}},
 		}
+
+	case errors.Is(err, ErrRuleNotFound):
+		return http.StatusNotFound, gatewayBody(gwNotFound, msgNotFound, err.Error()+".")
+	case errors.Is(err, ErrRuleExists):
+		return http.StatusConflict, gatewayBody("409", "Conflict", err.Error()+"; delete it first or choose another id.")
+	case errors.As(err, &ferr):
+		return http.StatusBadRequest, gatewayBody("100", "Bad Request Exception", err.Error())
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,34 +13,64 @@ import (
 )
 
 // accessLog writes one line per request, after the answer is written, with the
-// first validation problem when there was one.
+// first validation problem when there was one, and records the request in the
+// journal. It is the outermost middleware: the handlers below it see the
+// request's *exchange as their echo.Context.
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
+		x := s.newExchange(c)
+		defer s.releaseExchange(x)
+		err := next(x)
 		if err != nil {
 			c.Error(err)
 		}
 		req := c.Request()
+		status, duration := x.status(), time.Since(x.start)
+		var problems []openapi.Problem
+		if err != nil {
+			problems = validationProblems(err)
+		}
+		if journaled(req.URL.Path) {
+			s.journal.record(x, status, duration, problems)
+		}
 		attrs := []slog.Attr{
 			slog.String("method", req.Method),
 			slog.String("path", req.URL.Path),
-			slog.Int("status", c.Response().Status),
-			slog.Duration("duration", time.Since(start)),
+			slog.Int("status", status),
+			slog.Duration("duration", duration),
 		}
 		if key, ok := c.Get(ctxAccessKey).(string); ok {
 			attrs = append(attrs, slog.String("accessKey", key))
 		}
-		var verr *openapi.ValidationError
 		switch {
-		case errors.As(err, &verr) && len(verr.Problems) > 0:
-			attrs = append(attrs, slog.String("problem", shorten(verr.Problems[0].String(), maxTextBytes)))
+		case len(problems) > 0:
+			attrs = append(attrs, slog.String("problem", shorten(problems[0].String(), maxTextBytes)))
 		case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
 			attrs = append(attrs, slog.String("auth", err.Error()))
 		}
+		if len(x.applied) > 0 {
+			attrs = append(attrs, slog.String("fault", x.appliedString()))
+		}
 		s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
+		if s.onDone != nil {
+			s.onDone()
+		}
 		return nil
 	}
+}
+
+func validationProblems(err error) []openapi.Problem {
+	var verr *openapi.ValidationError
+	if errors.As(err, &verr) {
+		return verr.Problems
+	}
+	return nil
+}
+
+// journaled reports whether requests to path go to the journal: not those of
+// the admin API and health checks, which would crowd the others out.
+func journaled(path string) bool {
+	return path != PathHealth && !strings.HasPrefix(path, "/__admin/")
 }
 
 // traceID gives every answer an x-ncp-trace-id header, as the real gateway does.

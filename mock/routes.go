@@ -11,14 +11,16 @@ import (
 
 // Paths of the mock's own endpoints.
 const (
-	PathHealth      = "/healthz"
-	PathSpecYAML    = "/openapi.yaml"
-	PathSpecJSON    = "/openapi.json"
-	PathAdminUsers  = "/__admin/users"
-	PathAdminReset  = "/__admin/reset"
-	HeaderTraceID   = "X-Ncp-Trace-Id"
-	HeaderWarning   = "X-Ncpmock-Warning"
-	headerRetryHint = "Retry-After"
+	PathHealth        = "/healthz"
+	PathSpecYAML      = "/openapi.yaml"
+	PathSpecJSON      = "/openapi.json"
+	PathAdminUsers    = "/__admin/users"
+	PathAdminReset    = "/__admin/reset"
+	PathAdminFaults   = "/__admin/faults"
+	PathAdminRequests = "/__admin/requests"
+	HeaderTraceID     = "X-Ncp-Trace-Id"
+	HeaderWarning     = "X-Ncpmock-Warning"
+	headerRetryHint   = "Retry-After"
 )
 
 // routes declares every route the mock answers, in one place.
@@ -29,14 +31,29 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.accessLog, s.traceID, middleware.CORSWithConfig(s.corsConfig()))
 
 	for _, p := range s.spec.ServerPaths() {
-		s.handle(e, s.spec.Method(), p, s.createUsers, s.authenticate)
+		s.handle(e, s.spec.Method(), p, s.injectFaults(s.createUsers), s.authenticate)
 	}
 	s.handle(e, http.MethodGet, PathHealth, s.health)
 	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
 	s.handle(e, http.MethodGet, PathSpecJSON, s.specJSON)
-	s.handle(e, http.MethodGet, PathAdminUsers, s.adminUsers)
-	s.handle(e, http.MethodPost, PathAdminReset, s.adminReset)
+	if !s.cfg.NoAdmin {
+		s.adminRoutes(e)
+	}
 	return e
+}
+
+// adminRoutes declares the admin API, behind the admin token if there is one.
+func (s *Server) adminRoutes(e *echo.Echo) {
+	admin := func(method, path string, h echo.HandlerFunc) { s.handle(e, method, path, s.adminOnly(h)) }
+	admin(http.MethodGet, PathAdminUsers, s.adminUsers)
+	admin(http.MethodPost, PathAdminReset, s.adminReset)
+	admin(http.MethodGet, PathAdminFaults, s.adminListFaults)
+	admin(http.MethodPost, PathAdminFaults, s.adminAddFaults)
+	admin(http.MethodDelete, PathAdminFaults, s.adminClearFaults)
+	admin(http.MethodGet, PathAdminFaults+"/:id", s.adminGetFault)
+	admin(http.MethodDelete, PathAdminFaults+"/:id", s.adminDeleteFault)
+	admin(http.MethodGet, PathAdminRequests, s.adminRequests)
+	admin(http.MethodDelete, PathAdminRequests, s.adminClearRequests)
 }
 
 // handle registers a route, with middleware m for it alone, and remembers its
@@ -55,14 +72,36 @@ func (s *Server) handle(e *echo.Echo, method, path string, h echo.HandlerFunc, m
 
 // allowed returns the methods a path answers, for the Allow header.
 func (s *Server) allowed(path string) string {
-	return s.allow[path]
+	if m, ok := s.allow[path]; ok {
+		return m
+	}
+	for route, m := range s.allow {
+		if matchRoute(route, path) {
+			return m
+		}
+	}
+	return ""
+}
+
+// matchRoute reports whether path fits a route with :param segments.
+func matchRoute(route, path string) bool {
+	rs, ps := strings.Split(route, "/"), strings.Split(path, "/")
+	if len(rs) != len(ps) || !strings.Contains(route, ":") {
+		return false
+	}
+	for i := range rs {
+		if rs[i] != ps[i] && !(strings.HasPrefix(rs[i], ":") && ps[i] != "") {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) corsConfig() middleware.CORSConfig {
 	cfg := middleware.CORSConfig{
 		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
-		AllowHeaders:  []string{"Content-Type", "x-ncp-apigw-timestamp", "x-ncp-iam-access-key", "x-ncp-apigw-signature-v2"},
-		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint},
+		AllowHeaders:  []string{"Content-Type", "x-ncp-apigw-timestamp", "x-ncp-iam-access-key", "x-ncp-apigw-signature-v2", HeaderFault},
+		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint, HeaderFaultApplied},
 		MaxAge:        600,
 	}
 	if s.cfg.CORSOrigins == nil {

@@ -5,6 +5,7 @@
 package mock
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,10 +63,24 @@ type Config struct {
 	Now func() time.Time
 	// Auth configures authentication emulation; the zero value checks nothing.
 	Auth AuthConfig
+	// Faults are fault rules active from the start; POST /__admin/reset
+	// restores them. See Rule.
+	Faults []Rule
+	// JournalSize is how many recent requests GET /__admin/requests keeps;
+	// 0 means DefaultJournalSize, below 0 keeps none.
+	JournalSize int
+	// AdminToken, when set, must come with every /__admin/ request
+	// (Authorization: Bearer <token> or X-Ncpmock-Admin-Token). It is never
+	// logged. Exposing the admin API beyond loopback without it is the
+	// caller's choice (ncpmock serve refuses to).
+	AdminToken string
+	// NoAdmin turns the admin API (/__admin/) off: its paths answer 404.
+	NoAdmin bool
 }
 
-// Server is the mock server, an http.Handler. It is safe for concurrent use
-// and holds no resources that need closing.
+// Server is the mock server, an http.Handler. It is safe for concurrent use.
+// Close releases the requests held by hang faults; call it when the
+// http.Server that serves it shuts down.
 type Server struct {
 	cfg       Config
 	spec      *openapi.Spec
@@ -76,6 +92,16 @@ type Server struct {
 	echo      *echo.Echo
 	allow     map[string]string // path -> the methods it answers
 	traceSeq  atomic.Uint64
+
+	faults    *faultTable
+	journal   *journal // nil when off
+	exchanges sync.Pool
+	faultSeq  atomic.Uint64
+	sleep     func(ctx context.Context, d time.Duration) error // replaced in tests
+	onHang    func()                                           // tests: a hang fault started waiting
+	onDone    func()                                           // tests: a request was answered and journaled
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 var (
@@ -97,6 +123,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	faults, err := newFaultTable(cfg.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("mock: faults: %w", err)
+	}
 	s := &Server{
 		cfg:       cfg,
 		spec:      cfg.Spec,
@@ -106,6 +136,10 @@ func New(cfg Config) (*Server, error) {
 		log:       cfg.Logger,
 		verifier:  verifier,
 		allow:     make(map[string]string),
+		faults:    faults,
+		journal:   newJournal(cfg.JournalSize),
+		sleep:     sleepTimer,
+		closing:   make(chan struct{}),
 	}
 	s.echo = s.routes()
 	return s, nil
@@ -151,6 +185,9 @@ func (cfg *Config) setDefaults() error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.JournalSize == 0 {
+		cfg.JournalSize = DefaultJournalSize
+	}
 	return nil
 }
 
@@ -177,3 +214,41 @@ func (s *Server) Seed() uint64 { return s.cfg.Seed }
 
 // Spec returns the contract the server serves.
 func (s *Server) Spec() *openapi.Spec { return s.spec }
+
+// Close ends the requests held by hang faults (their connections close
+// without an answer) and makes later hangs end at once. The server goes on
+// answering everything else. Close is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	return nil
+}
+
+// AddFaults adds fault rules after the existing ones, all or none: it
+// returns a *FaultError naming the first rule that is wrong. It returns the
+// rules as added, with their IDs.
+func (s *Server) AddFaults(rules ...Rule) ([]Rule, error) {
+	return s.faults.add(rules...)
+}
+
+// RemoveFault deletes the rule with the given ID and returns it with its
+// counters; the error matches ErrRuleNotFound when there is none.
+func (s *Server) RemoveFault(id string) (RuleStatus, error) {
+	return s.faults.remove(id)
+}
+
+// Faults returns the fault rules in the order they apply, with their counters.
+func (s *Server) Faults() []RuleStatus { return s.faults.list() }
+
+// Requests returns the journal's entries that f selects, newest first.
+func (s *Server) Requests(f JournalFilter) []JournalEntry { return s.journal.entries(f) }
+
+// Reset removes every user, empties the journal and restores the fault rules
+// of Config.Faults with fresh counters (POST /__admin/reset).
+func (s *Server) Reset(ctx context.Context) error {
+	if err := s.store.Reset(ctx); err != nil {
+		return err
+	}
+	s.journal.reset()
+	s.faults.reset()
+	return nil
+}

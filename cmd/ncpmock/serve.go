@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -38,7 +39,14 @@ type serveOptions struct {
 	auth          authOptions
 	limits        mock.Limits
 	shutdown      time.Duration
+	faultsFile    string
+	adminToken    string
+	noAdmin       bool
+	journalSize   int
 }
+
+// envAdminToken may hold the admin token, to keep it out of the process list.
+const envAdminToken = "NCPMOCK_ADMIN_TOKEN"
 
 func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	o := &serveOptions{}
@@ -55,9 +63,16 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	o.auth.flags(fs)
 	limitFlags(fs, &o.limits)
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, how long requests in flight may take to finish")
+	fs.StringVar(&o.faultsFile, "faults", "", "YAML or JSON `file` of fault rules active from the start")
+	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
+	fs.BoolVar(&o.noAdmin, "no-admin", false, "turn the admin API (/__admin/) off")
+	fs.IntVar(&o.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent `requests` GET /__admin/requests keeps (0: none)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("serve: unexpected argument %q", args[0])}
+		}
+		if o.adminToken == "" {
+			o.adminToken = e.getenv(envAdminToken)
 		}
 		return serve(ctx, e, o)
 	}
@@ -83,9 +98,18 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if o.shutdown <= 0 {
 		return &usageError{msg: fmt.Sprintf("serve: --shutdown-timeout %s: want a positive duration", o.shutdown)}
 	}
+	// Closing the mock as the shutdown starts releases requests held by hang faults.
+	hs.RegisterOnShutdown(func() { _ = srv.Close() })
+	if host, _, err := net.SplitHostPort(o.addr); err == nil && !o.adminSafe(host) {
+		return o.adminExposed(o.addr) // refused before binding, when the address says so
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if err := o.checkAdminExposure(ln.Addr()); err != nil {
+		ln.Close()
+		return err
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "ncpmock listening on %s (seed %d; replay with --seed %d)\n", url, srv.Seed(), srv.Seed())
@@ -106,9 +130,25 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		CORSOrigins:           o.corsOrigins,
 		MaxBodyBytes:          o.maxBody,
 		Logger:                logger,
+		JournalSize:           o.journalSize,
+		AdminToken:            o.adminToken,
+		NoAdmin:               o.noAdmin,
 	}
 	if o.maxBody <= 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("serve: --max-body-bytes %d: want a positive number", o.maxBody)}
+	}
+	if o.journalSize < 0 {
+		return cfg, &usageError{msg: fmt.Sprintf("serve: --journal-size %d: want 0 (none) or more", o.journalSize)}
+	}
+	if o.journalSize == 0 {
+		cfg.JournalSize = -1
+	}
+	if o.faultsFile != "" {
+		rules, err := loadFaults(o.faultsFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Faults = rules
 	}
 	auth, err := o.auth.config(e.getenv)
 	if err != nil {
@@ -123,6 +163,42 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		cfg.Spec = spec
 	}
 	return cfg, nil
+}
+
+func loadFaults(path string) ([]mock.Rule, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("serve: --faults: %v", err)}
+	}
+	rules, err := mock.ParseRules(data)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("serve: --faults %s: %v", path, err)}
+	}
+	return rules, nil
+}
+
+// checkAdminExposure refuses an admin API without a token on an address
+// other machines can reach.
+func (o *serveOptions) checkAdminExposure(addr net.Addr) error {
+	if tcp, ok := addr.(*net.TCPAddr); ok && o.adminSafe(tcp.IP.String()) {
+		return nil
+	}
+	return o.adminExposed(addr.String())
+}
+
+// adminSafe reports whether serving on host leaves no open admin API to other
+// machines. A host name other than localhost is judged after binding.
+func (o *serveOptions) adminSafe(host string) bool {
+	if o.noAdmin || o.adminToken != "" || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip == nil && host != "" || ip != nil && ip.IsLoopback()
+}
+
+func (o *serveOptions) adminExposed(addr string) error {
+	return &usageError{msg: fmt.Sprintf("serve: %s is reachable from other machines and the admin API (/__admin/) would be open: "+
+		"set --admin-token (or $%s), or turn it off with --no-admin", addr, envAdminToken)}
 }
 
 // serveUntilDone serves until ctx is cancelled, then stops accepting, lets

@@ -46,6 +46,9 @@ func (s *Server) BulkURL() string {
 // closed with the server.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
-// Close shuts the server down and waits for requests in flight. It is safe
-// to call more than once.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and waits for requests in flight, after ending
+// those held by hang faults. It is safe to call more than once.
+func (s *Server) Close() {
+	_ = s.Mock.Close()
+	s.ts.Close()
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// serveURL runs "ncpmock serve args..." until the test ends and returns its
+// URL once it listens.
+func serveURL(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	return startServe(t, env, append([]string{"--log-format", "none"}, args...)...).url
+}
+
+func mapEnv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+func TestServeRefusesAnOpenAdminAPIOffLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0"} {
+		err := run(t.Context(), []string{"serve", "--addr", addr}, mapEnv(nil), io.Discard, io.Discard)
+		var ue *usageError
+		if !errors.As(err, &ue) || !strings.Contains(ue.msg, "--admin-token") || !strings.Contains(ue.msg, "--no-admin") {
+			t.Errorf("%s: got %v, want a usage error pointing at --admin-token and --no-admin", addr, err)
+		}
+	}
+}
+
+func TestAdminExposure(t *testing.T) {
+	tests := []struct {
+		ip    net.IP
+		opts  serveOptions
+		allow bool
+	}{
+		{net.IPv4(127, 0, 0, 1), serveOptions{}, true},
+		{net.IPv6loopback, serveOptions{}, true},
+		{net.IPv4zero, serveOptions{}, false},
+		{net.IPv6unspecified, serveOptions{}, false},
+		{net.IPv4(10, 1, 2, 3), serveOptions{}, false},
+		{net.IPv4zero, serveOptions{adminToken: "t"}, true},
+		{net.IPv4(10, 1, 2, 3), serveOptions{noAdmin: true}, true},
+	}
+	for _, tc := range tests {
+		err := tc.opts.checkAdminExposure(&net.TCPAddr{IP: tc.ip, Port: 8780})
+		if (err == nil) != tc.allow {
+			t.Errorf("%s with %+v: got %v, want allowed %t", tc.ip, tc.opts, err, tc.allow)
+		}
+	}
+}
+
+func TestServeAdminTokenAndNoAdmin(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		args  []string
+		admin int // status of GET /__admin/faults without a token
+	}{
+		{"no token on loopback", nil, nil, http.StatusOK},
+		{"token flag", nil, []string{"--admin-token", "tok"}, http.StatusUnauthorized},
+		{"token env", map[string]string{envAdminToken: "tok"}, nil, http.StatusUnauthorized},
+		{"no admin", nil, []string{"--no-admin"}, http.StatusNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			url := serveURL(t, tc.env, tc.args...)
+			if got := get(t, url+"/__admin/faults", "").StatusCode; got != tc.admin {
+				t.Fatalf("got %d, want %d", got, tc.admin)
+			}
+			if tc.admin == http.StatusUnauthorized {
+				if got := get(t, url+"/__admin/faults", "tok").StatusCode; got != http.StatusOK {
+					t.Fatalf("with the token: got %d, want 200", got)
+				}
+			}
+		})
+	}
+}
+
+func TestServeFaultsFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "faults.yaml")
+	if err := os.WriteFile(good, []byte("faults:\n  - id: down\n    fault: status\n    params: {status: 503}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url := serveURL(t, nil, "--faults", good)
+	resp, err := http.Post(url+"/api/v1/users/bulk", "application/json",
+		strings.NewReader(`{"params":[{"loginId":"a@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("got %d, want 503 from the file's rule", resp.StatusCode)
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("faults:\n  - fault: status\n    params: {status: 700}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		bad:                                "rule 1: status: status 700: want an HTTP status from 400 to 599",
+		filepath.Join(dir, "missing.yaml"): "no such file",
+	} {
+		err := run(t.Context(), []string{"serve", "--faults", file}, mapEnv(nil), io.Discard, io.Discard)
+		var ue *usageError
+		if !errors.As(err, &ue) || !strings.Contains(ue.msg, want) || !strings.Contains(ue.msg, "--faults") {
+			t.Errorf("%s: got %v, want a usage error saying %q", file, err, want)
+		}
+	}
+}
+
+func get(t *testing.T, url, token string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// The README's example file must stay valid.
+func TestExampleFaultsFile(t *testing.T) {
+	rules, err := loadFaults(filepath.Join("testdata", "faults.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rules {
+		ids = append(ids, r.ID)
+	}
+	if got, want := strings.Join(ids, ","), "slow,fail-twice,throttle-mobile,reserved-names"; got != want {
+		t.Fatalf("got rules %s, want %s", got, want)
+	}
+}

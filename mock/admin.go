@@ -1,0 +1,173 @@
+package mock
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// HeaderAdminToken carries the admin token, as an alternative to
+// "Authorization: Bearer <token>".
+const HeaderAdminToken = "X-Ncpmock-Admin-Token"
+
+// adminOnly guards an admin route: when Config.AdminToken is set, the request
+// must carry it. The comparison takes the same time whatever the guess.
+func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.cfg.AdminToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(s.cfg.AdminToken))
+	return func(c echo.Context) error {
+		got := sha256.Sum256([]byte(adminToken(c.Request())))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			return &GatewayErrorStatus{
+				Status: http.StatusUnauthorized, Code: "200", Message: "Authentication Failed",
+				Details: "The admin API needs its token: send Authorization: Bearer <token> or " + HeaderAdminToken + ".",
+				Header:  http.Header{"Www-Authenticate": {`Bearer realm="ncpmock admin"`}},
+			}
+		}
+		return next(c)
+	}
+}
+
+func adminToken(r *http.Request) string {
+	if t := r.Header.Get(HeaderAdminToken); t != "" {
+		return t
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(token)
+	}
+	return ""
+}
+
+// adminFaultsResponse is the body of GET /__admin/faults.
+type adminFaultsResponse struct {
+	Count  int          `json:"count"`
+	Faults []RuleStatus `json:"faults"`
+}
+
+func (s *Server) adminListFaults(c echo.Context) error {
+	list := s.faults.list()
+	return c.JSON(http.StatusOK, adminFaultsResponse{Count: len(list), Faults: list})
+}
+
+// adminAddFaults adds the rules of the body (YAML or JSON: one rule, a list,
+// or {"faults": [...]}) and answers 201 with them as added.
+func (s *Server) adminAddFaults(c echo.Context) error {
+	body, err := readBody(c.Request(), s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	rules, err := ParseRules(body)
+	if err != nil {
+		return err
+	}
+	added, err := s.faults.add(rules...)
+	if err != nil {
+		return err
+	}
+	list := make([]RuleStatus, len(added))
+	for i, r := range added {
+		list[i] = RuleStatus{Rule: r, Remaining: remainingOf(r)}
+	}
+	return c.JSON(http.StatusCreated, adminFaultsResponse{Count: len(list), Faults: list})
+}
+
+func remainingOf(r Rule) int {
+	if r.Times > 0 {
+		return r.Times
+	}
+	return -1
+}
+
+func (s *Server) adminGetFault(c echo.Context) error {
+	r, err := s.faults.get(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) adminDeleteFault(c echo.Context) error {
+	r, err := s.faults.remove(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) adminClearFaults(c echo.Context) error {
+	n := s.faults.clear()
+	return c.JSON(http.StatusOK, map[string]int{"removed": n})
+}
+
+// adminRequestsResponse is the body of GET /__admin/requests.
+type adminRequestsResponse struct {
+	// Total counts the requests recorded since the start or the last reset,
+	// including those the ring has dropped.
+	Total    uint64         `json:"total"`
+	Count    int            `json:"count"`
+	Requests []JournalEntry `json:"requests"`
+}
+
+func (s *Server) adminRequests(c echo.Context) error {
+	f, err := journalFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	entries := s.journal.entries(f)
+	return c.JSON(http.StatusOK, adminRequestsResponse{Total: s.journal.total(), Count: len(entries), Requests: entries})
+}
+
+func (s *Server) adminClearRequests(c echo.Context) error {
+	s.journal.reset()
+	return c.JSON(http.StatusOK, map[string]string{"status": "cleared"})
+}
+
+// journalFilter reads ?path=&status=&fault=&limit=. status is a code, 0 for
+// requests without an answer, or a class such as 5xx.
+func journalFilter(q map[string][]string) (JournalFilter, error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	f := JournalFilter{Path: get("path"), Fault: get("fault")}
+	if st := get("status"); st != "" {
+		if err := f.setStatus(st); err != nil {
+			return f, err
+		}
+	}
+	if l := get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 0 {
+			return f, adminBadRequest(fmt.Sprintf("limit %q: want a number of 0 (all) or more", l))
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+func (f *JournalFilter) setStatus(st string) error {
+	if len(st) == 3 && strings.HasSuffix(strings.ToLower(st), "xx") && st[0] >= '1' && st[0] <= '5' {
+		f.StatusClass = int(st[0] - '0')
+		return nil
+	}
+	n, err := strconv.Atoi(st)
+	if err != nil || n < 0 || n > 599 {
+		return adminBadRequest(fmt.Sprintf("status %q: want a status such as 503, a class such as 5xx, or 0 for no answer", st))
+	}
+	f.Status, f.StatusSet = n, true
+	return nil
+}
+
+func adminBadRequest(details string) *GatewayErrorStatus {
+	return &GatewayErrorStatus{Status: http.StatusBadRequest, Code: "100", Message: "Bad Request Exception", Details: details}
+}

@@ -1,0 +1,181 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+type faultsBody struct {
+	Count  int               `json:"count"`
+	Faults []json.RawMessage `json:"faults"`
+}
+
+type ruleView struct {
+	ID          string         `json:"id"`
+	Fault       string         `json:"fault"`
+	Params      map[string]any `json:"params"`
+	Probability float64        `json:"probability"`
+	Times       int            `json:"times"`
+	Matched     *uint64        `json:"matched"`
+	Hits        *uint64        `json:"hits"`
+	Remaining   *int           `json:"remaining"`
+}
+
+func listFaults(t *testing.T, s *Server) []ruleView {
+	t.Helper()
+	rec := do(t, s, http.MethodGet, PathAdminFaults, "")
+	var fb faultsBody
+	decode(t, rec.Body.Bytes(), &fb)
+	out := make([]ruleView, len(fb.Faults))
+	for i, raw := range fb.Faults {
+		decode(t, raw, &out[i])
+	}
+	if rec.Code != 200 || fb.Count != len(out) {
+		t.Fatalf("GET %s: got %d, count %d of %d", PathAdminFaults, rec.Code, fb.Count, len(out))
+	}
+	return out
+}
+
+func TestAdminFaultsLifecycle(t *testing.T) {
+	s := newTestServer(t, Config{})
+	rec := do(t, s, http.MethodPost, PathAdminFaults, `{"id":"twice","fault":"status","params":{"status":503},"times":2}`)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("POST: got %d %s, want 201", rec.Code, rec.Body)
+	}
+	yaml := "- fault: latency\n  params: {delay: 1ms}\n- fault: partial\n  params: {loginId: ^x}\n"
+	if rec := do(t, s, http.MethodPost, PathAdminFaults, yaml, "Content-Type", "application/yaml"); rec.Code != http.StatusCreated {
+		t.Fatalf("POST YAML: got %d %s, want 201", rec.Code, rec.Body)
+	}
+	statuses(t, s, 3)
+	list := listFaults(t, s)
+	if len(list) != 3 || list[0].ID != "twice" || list[1].ID != "rule-1" || list[2].ID != "rule-2" {
+		t.Fatalf("got %+v, want twice, rule-1, rule-2", list)
+	}
+	if r := list[0]; *r.Hits != 2 || *r.Matched != 3 || *r.Remaining != 0 || r.Params["status"] != 503.0 || r.Probability != 1 {
+		t.Fatalf("got %+v (hits %d matched %d remaining %d), want 2 hits of 3, 0 remaining", r, *r.Hits, *r.Matched, *r.Remaining)
+	}
+	if r := list[1]; r.Remaining != nil || r.Params["cap"] != "30s" {
+		t.Fatalf("got %+v, want no remaining (unlimited) and the default cap shown", r)
+	}
+	rec = do(t, s, http.MethodGet, PathAdminFaults+"/twice", "")
+	var one ruleView
+	decode(t, rec.Body.Bytes(), &one)
+	if rec.Code != 200 || one.ID != "twice" || *one.Hits != 2 {
+		t.Fatalf("GET one: got %d %+v", rec.Code, one)
+	}
+	if rec := do(t, s, http.MethodDelete, PathAdminFaults+"/twice", ""); rec.Code != 200 {
+		t.Fatalf("DELETE one: got %d %s", rec.Code, rec.Body)
+	}
+	for _, m := range []string{http.MethodGet, http.MethodDelete} {
+		rec := do(t, s, m, PathAdminFaults+"/twice", "")
+		if g := gatewayErr(t, rec.Body.Bytes()); rec.Code != 404 || !strings.Contains(g.Details, `"twice"`) {
+			t.Fatalf("%s after delete: got %d %+v, want 404 naming the id", m, rec.Code, g)
+		}
+	}
+	rec = do(t, s, http.MethodDelete, PathAdminFaults, "")
+	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != `{"removed":2}` || len(listFaults(t, s)) != 0 {
+		t.Fatalf("DELETE all: got %d %s, want 2 removed", rec.Code, rec.Body)
+	}
+}
+
+func TestAdminFaultsErrors(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "taken", Fault: &ResetFault{}}}})
+	tests := []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{"fault":"status","params":{"status":"x"}}`, 400, `rule 1: status: parameter status: want an integer, got "x"`},
+		{`{"fault":"nope"}`, 400, `unknown fault kind "nope"`},
+		{`[{"fault":"reset"},{"id":"taken","fault":"empty"}]`, 409, `rule 2 (id "taken"): a fault rule with this id exists`},
+		{`{"fault":"reset"`, 400, "read rules: unexpected end of JSON input"},
+	}
+	for _, tc := range tests {
+		rec := do(t, s, http.MethodPost, PathAdminFaults, tc.body)
+		if g := gatewayErr(t, rec.Body.Bytes()); rec.Code != tc.status || !strings.Contains(g.Details, tc.want) {
+			t.Errorf("%s: got %d %+v, want %d saying %q", tc.body, rec.Code, g, tc.status, tc.want)
+		}
+	}
+	if n := len(listFaults(t, s)); n != 1 {
+		t.Fatalf("got %d rules, want 1: a rejected POST adds none of its rules", n)
+	}
+	if rec := do(t, s, http.MethodPut, PathAdminFaults+"/taken", ""); rec.Code != 405 || rec.Header().Get("Allow") != "GET, DELETE" {
+		t.Fatalf("PUT: got %d Allow %q, want 405 with GET, DELETE", rec.Code, rec.Header().Get("Allow"))
+	}
+}
+
+func TestAdminResetRestoresStart(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "start", Fault: &StatusFault{Status: 503}, Times: 1}}})
+	statuses(t, s, 2)
+	do(t, s, http.MethodPost, PathAdminFaults, `{"id":"added","fault":"reset","match":{"path":"/elsewhere"}}`)
+	if users, _ := s.store.List(t.Context()); len(users) != 1 {
+		t.Fatalf("got %d users before reset, want 1", len(users))
+	}
+	if rec := do(t, s, http.MethodPost, PathAdminReset, ""); rec.Code != 200 {
+		t.Fatalf("reset: got %d", rec.Code)
+	}
+	users, _ := s.store.List(t.Context())
+	list := listFaults(t, s)
+	if len(users) != 0 || len(s.Requests(JournalFilter{})) != 0 || len(list) != 1 || list[0].ID != "start" || *list[0].Hits != 0 || *list[0].Remaining != 1 {
+		t.Fatalf("after reset: %d users, %d journal entries, rules %+v; want none, none, and the start rule afresh",
+			len(users), len(s.Requests(JournalFilter{})), list)
+	}
+	if got := statuses(t, s, 2); got[0] != 503 || got[1] != 200 {
+		t.Fatalf("got %v, want the start rule to fire once again", got)
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	const token = "s3cret-admin-token"
+	var log bytes.Buffer
+	s := newTestServer(t, Config{AdminToken: token, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	tests := []struct {
+		name    string
+		headers []string
+		want    int
+	}{
+		{"none", nil, 401},
+		{"wrong bearer", []string{"Authorization", "Bearer nope"}, 401},
+		{"prefix of the token", []string{"Authorization", "Bearer s3cret"}, 401},
+		{"basic scheme", []string{"Authorization", "Basic " + token}, 401},
+		{"bearer", []string{"Authorization", "Bearer " + token}, 200},
+		{"bearer lower case", []string{"Authorization", "bearer " + token}, 200},
+		{"header", []string{HeaderAdminToken, token}, 200},
+	}
+	for _, tc := range tests {
+		for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers} {
+			rec := do(t, s, http.MethodGet, p, "", tc.headers...)
+			if rec.Code != tc.want {
+				t.Errorf("%s %s: got %d, want %d", tc.name, p, rec.Code, tc.want)
+			}
+			if tc.want == 401 && (strings.Contains(rec.Body.String(), token) || rec.Header().Get("WWW-Authenticate") == "") {
+				t.Errorf("%s %s: got %s %v, want a 401 with WWW-Authenticate and no token", tc.name, p, rec.Body, rec.Header())
+			}
+		}
+	}
+	if rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"), HeaderAdminToken, token); rec.Code != 200 {
+		t.Fatalf("the API itself needs no admin token: got %d", rec.Code)
+	}
+	if out := do(t, s, http.MethodGet, PathAdminRequests, "", HeaderAdminToken, token).Body.String(); strings.Contains(out, token) {
+		t.Fatalf("the token shows in the journal: %s", out)
+	}
+	if strings.Contains(log.String(), token) {
+		t.Fatalf("the token shows in the log: %s", log.String())
+	}
+}
+
+func TestNoAdmin(t *testing.T) {
+	s := newTestServer(t, Config{NoAdmin: true})
+	for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers, PathAdminFaults + "/x"} {
+		if rec := do(t, s, http.MethodGet, p, ""); rec.Code != 404 {
+			t.Errorf("GET %s: got %d, want 404", p, rec.Code)
+		}
+	}
+	if rec := do(t, s, http.MethodPost, PathAdminReset, ""); rec.Code != 404 {
+		t.Errorf("POST %s: got %d, want 404", PathAdminReset, rec.Code)
+	}
+}

@@ -1,0 +1,171 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Fault is one way for the mock to fail a request, in the style of
+// toxiproxy's toxics: each kind is a small struct of JSON-tagged parameters in
+// its own file (fault_latency.go, fault_status.go ...). Wrap a Fault in a Rule
+// to say when it applies. The implementations are the *...Fault types of this
+// package; the interface is closed.
+type Fault interface {
+	// Kind returns the fault's name as used in rules, headers and trigger
+	// login IDs, such as "status" or "slow-body".
+	Kind() string
+	// check validates the parameters and fills in defaults. It runs once,
+	// when the fault is added, never per request.
+	check() error
+	// apply acts on one request. nil lets the request go on to the handler
+	// (possibly with a changed answer); errAnswered means the fault dealt
+	// with the connection itself; any other error is answered by handleError.
+	apply(x *exchange) error
+}
+
+// Fault kinds, as spelt in rules, the X-Ncpmock-Fault header and trigger login IDs.
+const (
+	KindLatency       = "latency"
+	KindStatus        = "status"
+	KindReset         = "reset"
+	KindEmpty         = "empty"
+	KindGarbage       = "garbage"
+	KindTruncated     = "truncated"
+	KindSlowBody      = "slow-body"
+	KindHang          = "hang"
+	KindPartial       = "partial"
+	KindContractBreak = "contract-break"
+)
+
+// kindInfo describes a fault kind: how to make an empty one and which of its
+// parameters a bare value sets ("status=503", "status-503@fail.ncpmock.test").
+type kindInfo struct {
+	name string
+	main string
+	make func() Fault
+}
+
+// kinds lists every fault kind, in the order documentation shows them.
+func kinds() []kindInfo {
+	return []kindInfo{
+		{KindLatency, "delay", func() Fault { return &LatencyFault{} }},
+		{KindStatus, "status", func() Fault { return &StatusFault{} }},
+		{KindReset, "", func() Fault { return &ResetFault{} }},
+		{KindEmpty, "", func() Fault { return &EmptyFault{} }},
+		{KindGarbage, "bytes", func() Fault { return &GarbageFault{} }},
+		{KindTruncated, "bytes", func() Fault { return &TruncatedFault{} }},
+		{KindSlowBody, "duration", func() Fault { return &SlowBodyFault{} }},
+		{KindHang, "max", func() Fault { return &HangFault{} }},
+		{KindPartial, "fraction", func() Fault { return &PartialFault{} }},
+		{KindContractBreak, "variant", func() Fault { return &ContractBreakFault{} }},
+	}
+}
+
+// ErrUnknownFault is matched by errors about a fault kind ncpmock does not know.
+var ErrUnknownFault = errors.New("unknown fault kind")
+
+// FaultError reports a fault, rule or header that cannot be used: which one,
+// and what is wrong with it.
+type FaultError struct {
+	// Where names the rule or source, such as `rule 2 (id "flaky")` or
+	// "X-Ncpmock-Fault"; empty when unknown.
+	Where string
+	// Err says what is wrong.
+	Err error
+}
+
+// Error describes the problem, prefixed with where it is.
+func (e *FaultError) Error() string {
+	if e.Where == "" {
+		return e.Err.Error()
+	}
+	return e.Where + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying problem.
+func (e *FaultError) Unwrap() error { return e.Err }
+
+func kindNames() string {
+	names := make([]string, 0, 10)
+	for _, k := range kinds() {
+		names = append(names, k.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func lookupKind(name string) (kindInfo, error) {
+	for _, k := range kinds() {
+		if k.name == name {
+			return k, nil
+		}
+	}
+	return kindInfo{}, fmt.Errorf("%w %q; want one of %s", ErrUnknownFault, name, kindNames())
+}
+
+// NewFault returns a fault of the given kind with its parameters set from
+// params (parameter name to value, as in a rule's "params"; string values are
+// converted to the parameter's type). It returns a *FaultError naming the
+// parameter when a value is wrong.
+func NewFault(kind string, params map[string]any) (Fault, error) {
+	k, err := lookupKind(kind)
+	if err != nil {
+		return nil, &FaultError{Err: err}
+	}
+	f := k.make()
+	if err := setParams(f, params); err != nil {
+		return nil, &FaultError{Where: kind, Err: err}
+	}
+	if err := f.check(); err != nil {
+		return nil, &FaultError{Where: kind, Err: err}
+	}
+	return f, nil
+}
+
+// Duration is a time.Duration written as a Go duration string ("250ms",
+// "1.5s") in JSON, YAML and headers.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string such as "250ms".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads a duration string such as "250ms".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a duration string such as \"250ms\": %w", err)
+	}
+	v, err := parseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// parseDuration reads a non-negative Go duration with a unit.
+func parseDuration(s string) (Duration, error) {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("want a duration with a unit, such as 250ms or 2s, got %q", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("want a duration of 0 or more, got %q", s)
+	}
+	return Duration(v), nil
+}
+
+// maxFaultDuration bounds every duration parameter, so that no rule can hold
+// a request (and a shutdown) for long.
+const maxFaultDuration = 10 * time.Minute
+
+func checkDuration(name string, d Duration) error {
+	if time.Duration(d) > maxFaultDuration {
+		return fmt.Errorf("%s %s: want at most %s", name, time.Duration(d), maxFaultDuration)
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package mock
+
+import (
+	"time"
+)
+
+// DefaultHangMax bounds a hang when HangFault.Max is zero.
+const DefaultHangMax = 30 * time.Second
+
+// HangFault reads the request and never answers, until the client gives up
+// (its timeout), Max passes, or the server closes (Server.Close); then the
+// connection is closed without an answer. Nothing is created.
+//
+// Header: hang, hang=5s.
+type HangFault struct {
+	// Max is the longest the request is held; default DefaultHangMax.
+	Max Duration `json:"max,omitempty"`
+}
+
+// Kind returns "hang".
+func (*HangFault) Kind() string { return KindHang }
+
+func (f *HangFault) check() error {
+	if f.Max == 0 {
+		f.Max = Duration(DefaultHangMax)
+	}
+	return checkDuration("max", f.Max)
+}
+
+func (f *HangFault) apply(x *exchange) error {
+	x.drainBody()
+	t := time.NewTimer(time.Duration(f.Max))
+	defer t.Stop()
+	if x.s.onHang != nil {
+		x.s.onHang()
+	}
+	select {
+	case <-x.Request().Context().Done():
+		x.gone = true
+		return errClientGone
+	case <-t.C:
+	case <-x.s.closing:
+	}
+	return x.closeConn(nil, false)
+}

@@ -1,0 +1,94 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// DefaultLatencyCap bounds a drawn latency when LatencyFault.Cap is zero.
+const DefaultLatencyCap = 30 * time.Second
+
+// DefaultLatencySigma is the log-normal spread when LatencyFault.Sigma is zero.
+const DefaultLatencySigma = 0.5
+
+// LatencyFault delays the answer; the request then goes on as usual. Set one
+// of: Delay (fixed); Min and Max (uniform); Median and Sigma (log-normal, the
+// shape of real service latencies). The wait ends early, without an answer,
+// when the client leaves.
+//
+// Header: latency=200ms, latency; min=100ms; max=300ms,
+// latency; median=150ms; sigma=0.8.
+type LatencyFault struct {
+	// Delay is a fixed latency.
+	Delay Duration `json:"delay,omitempty"`
+	// Min and Max bound a uniformly drawn latency.
+	Min Duration `json:"min,omitempty"`
+	Max Duration `json:"max,omitempty"`
+	// Median and Sigma shape a log-normally drawn latency:
+	// Median * e^(Sigma * N(0,1)); Sigma defaults to DefaultLatencySigma.
+	Median Duration `json:"median,omitempty"`
+	Sigma  float64  `json:"sigma,omitempty"`
+	// Cap bounds any drawn latency; default DefaultLatencyCap.
+	Cap Duration `json:"cap,omitempty"`
+}
+
+// Kind returns "latency".
+func (*LatencyFault) Kind() string { return KindLatency }
+
+func (f *LatencyFault) check() error {
+	modes := 0
+	for _, set := range []bool{f.Delay > 0, f.Min > 0 || f.Max > 0, f.Median > 0} {
+		if set {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return errors.New("want exactly one of: delay; min and max; median (and sigma)")
+	}
+	if f.Max < f.Min {
+		return fmt.Errorf("min %s, max %s: want 0 <= min <= max", time.Duration(f.Min), time.Duration(f.Max))
+	}
+	if f.Sigma < 0 || f.Sigma > 3 || f.Sigma > 0 && f.Median == 0 {
+		return fmt.Errorf("sigma %v: want a number in (0, 3], with median", f.Sigma)
+	}
+	if f.Median > 0 && f.Sigma == 0 {
+		f.Sigma = DefaultLatencySigma
+	}
+	if f.Cap == 0 {
+		f.Cap = Duration(DefaultLatencyCap)
+	}
+	for _, d := range []struct {
+		name string
+		d    Duration
+	}{{"delay", f.Delay}, {"max", f.Max}, {"median", f.Median}, {"cap", f.Cap}} {
+		if err := checkDuration(d.name, d.d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *LatencyFault) apply(x *exchange) error {
+	x.bufferBody() // read to the end, so that net/http notices a client leaving
+	if f.Delay > 0 {
+		return x.sleep(min(time.Duration(f.Delay), time.Duration(f.Cap)))
+	}
+	return x.sleep(f.draw(x.rand()))
+}
+
+// draw returns a latency drawn from the fault's distribution, capped.
+func (f *LatencyFault) draw(r *rand.Rand) time.Duration {
+	var d float64
+	switch {
+	case f.Median > 0:
+		d = float64(f.Median) * math.Exp(f.Sigma*r.NormFloat64())
+	case f.Delay > 0:
+		d = float64(f.Delay)
+	default:
+		d = float64(f.Min) + r.Float64()*float64(f.Max-f.Min)
+	}
+	return time.Duration(min(d, float64(f.Cap)))
+}

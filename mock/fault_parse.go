@@ -1,0 +1,254 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// HeaderFault is the request header that injects faults into one request.
+// Its grammar is documented at ParseFaultHeader.
+const HeaderFault = "X-Ncpmock-Fault"
+
+// rulesDoc is a rules file: {"faults": [rule, ...]}.
+type rulesDoc struct {
+	Faults []json.RawMessage `json:"faults"`
+}
+
+// ParseRules reads fault rules written in YAML or JSON, as a file given to
+// "ncpmock serve --faults" or a POST to /__admin/faults: either an object
+// {"faults": [rule, ...]}, a list of rules, or one rule. A rule is
+//
+//	{"id": "flaky", "fault": "status", "params": {"status": 503},
+//	 "probability": 0.5, "match": {"method": "POST", "path": "/api/v1/users/bulk",
+//	 "headers": {"X-Client": "^mobile"}, "loginId": "@example\\.com$"}, "times": 2}
+//
+// where only "fault" is required. Unknown fields are errors. The returned
+// error, a *FaultError, names the rule and the field at fault.
+func ParseRules(data []byte) ([]Rule, error) {
+	js, err := toJSON(data)
+	if err != nil {
+		return nil, &FaultError{Err: err}
+	}
+	raws, err := splitRules(js)
+	if err != nil {
+		return nil, &FaultError{Err: err}
+	}
+	rules := make([]Rule, 0, len(raws))
+	for i, raw := range raws {
+		r, err := decodeRule(raw)
+		if err != nil {
+			return nil, &FaultError{Where: ruleWhere(i+1, ruleID(raw)), Err: err}
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+// toJSON returns data as JSON: as it is when it looks like JSON, converted
+// from YAML otherwise. YAML is read with go.yaml.in/yaml/v4, the YAML module
+// kin-openapi already brings in.
+func toJSON(data []byte) ([]byte, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, errors.New("no rules: the document is empty")
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		return trimmed, nil
+	}
+	var v any
+	if err := yaml.Unmarshal(trimmed, &v); err != nil {
+		return nil, fmt.Errorf("read YAML: %w", err)
+	}
+	js, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("read YAML: keys must be strings: %w", err)
+	}
+	return js, nil
+}
+
+// splitRules returns the rules of a document in any of the accepted shapes.
+func splitRules(js []byte) ([]json.RawMessage, error) {
+	switch js[0] {
+	case '[':
+		var list []json.RawMessage
+		if err := json.Unmarshal(js, &list); err != nil {
+			return nil, fmt.Errorf("read rules: %w", err)
+		}
+		return list, nil
+	case '{':
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(js, &keys); err != nil {
+			return nil, fmt.Errorf("read rules: %w", err)
+		}
+		if _, ok := keys["faults"]; !ok {
+			return []json.RawMessage{js}, nil
+		}
+		var doc rulesDoc
+		if err := strictJSON(js, &doc); err != nil {
+			return nil, fmt.Errorf("read rules: %w", err)
+		}
+		return doc.Faults, nil
+	}
+	return nil, fmt.Errorf("want an object with \"faults\", a list of rules or one rule, got %.20q", js)
+}
+
+func decodeRule(raw json.RawMessage) (Rule, error) {
+	var j ruleJSON
+	if err := strictJSON(raw, &j); err != nil {
+		return Rule{}, err
+	}
+	if j.Fault == "" {
+		return Rule{}, errors.New(`no "fault"; want one of ` + kindNames())
+	}
+	return j.rule()
+}
+
+// ruleID returns a raw rule's id, if it has one, for error messages.
+func ruleID(raw json.RawMessage) string {
+	var j struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &j)
+	return j.ID
+}
+
+// strictJSON decodes one JSON value, refusing unknown fields and trailing data.
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the rule")
+	}
+	return nil
+}
+
+// ParseFaultHeader reads one value of the X-Ncpmock-Fault header:
+//
+//	kind[=value][; name=value]...
+//
+// kind is a fault kind; the bare value sets the kind's main parameter
+// (latency: delay, status: status, garbage and truncated: bytes, slow-body:
+// duration, hang: max, partial: fraction, contract-break: variant); the
+// named values set any parameter, and "probability" the rule's probability.
+// A value may be double-quoted (Go syntax) to hold ';' or spaces. Examples:
+//
+//	status=503
+//	status=429; code=420; retryAfter=2
+//	latency; median=200ms; sigma=0.5
+//	partial; loginId="^bad"; message="Invalid login ID."
+//	reset; probability=0.5
+//
+// The error, a *FaultError, says what is wrong.
+func ParseFaultHeader(value string) (Rule, error) {
+	r, err := parseFaultHeader(value)
+	if err != nil {
+		return Rule{}, &FaultError{Where: HeaderFault, Err: err}
+	}
+	return r, nil
+}
+
+func parseFaultHeader(value string) (Rule, error) {
+	parts, err := splitHeaderParts(value)
+	if err != nil {
+		return Rule{}, err
+	}
+	kind, main, hasMain := strings.Cut(parts[0], "=")
+	kind = strings.ToLower(strings.TrimSpace(kind))
+	if kind == "" {
+		return Rule{}, errors.New("empty; want kind[=value][; name=value]..., such as status=503")
+	}
+	k, err := lookupKind(kind)
+	if err != nil {
+		return Rule{}, err
+	}
+	params := make(map[string]any, len(parts))
+	if hasMain {
+		if k.main == "" {
+			return Rule{}, fmt.Errorf("%s takes no value; write %q", kind, kind)
+		}
+		if params[k.main], err = unquote(main); err != nil {
+			return Rule{}, err
+		}
+	}
+	if err := headerParams(parts[1:], params); err != nil {
+		return Rule{}, err
+	}
+	j := ruleJSON{Fault: kind, Params: params}
+	if p, ok := params["probability"]; ok {
+		delete(params, "probability")
+		x, err := toFloat(p)
+		if err != nil {
+			return Rule{}, fmt.Errorf("probability: %w", err)
+		}
+		j.Probability = &x
+	}
+	return j.rule()
+}
+
+func headerParams(parts []string, params map[string]any) error {
+	for _, part := range parts {
+		name, val, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return fmt.Errorf("%q: want name=value", strings.TrimSpace(part))
+		}
+		if _, dup := params[name]; dup {
+			return fmt.Errorf("parameter %s given twice", name)
+		}
+		v, err := unquote(val)
+		if err != nil {
+			return fmt.Errorf("parameter %s: %w", name, err)
+		}
+		params[name] = v
+	}
+	return nil
+}
+
+// splitHeaderParts splits a header value at the semicolons outside quotes.
+func splitHeaderParts(value string) ([]string, error) {
+	var parts []string
+	start, quoted := 0, false
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case c == '\\' && quoted:
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == ';' && !quoted:
+			parts = append(parts, value[start:i])
+			start = i + 1
+		}
+	}
+	if quoted {
+		return nil, errors.New("a quoted value is not closed")
+	}
+	parts = append(parts, value[start:])
+	for i, p := range parts[1:] {
+		if strings.TrimSpace(p) == "" {
+			return nil, fmt.Errorf("empty part %d after ';'", i+2)
+		}
+	}
+	return parts, nil
+}
+
+func unquote(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if !strings.HasPrefix(v, `"`) {
+		return v, nil
+	}
+	s, err := strconv.Unquote(v)
+	if err != nil {
+		return "", fmt.Errorf("bad quoted value %s", v)
+	}
+	return s, nil
+}

@@ -1,0 +1,211 @@
+package mock
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// statuses sends n valid bulk requests, each a new user, and returns the statuses.
+func statuses(t *testing.T, s *Server, n int, headers ...string) []int {
+	t.Helper()
+	out := make([]int, n)
+	for i := range out {
+		out[i] = do(t, s, http.MethodPost, bulkPath, bulkBody("u"+strconv.Itoa(i)+"@example.com"), headers...).Code
+	}
+	return out
+}
+
+func TestTimesFailsTwiceThenSucceeds(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "twice", Fault: &StatusFault{Status: 503}, Times: 2}}})
+	if got, want := statuses(t, s, 4), []int{503, 503, 200, 200}; !slices.Equal(got, want) {
+		t.Fatalf("got statuses %v, want %v", got, want)
+	}
+	st := s.Faults()
+	if len(st) != 1 || st[0].Matched != 4 || st[0].Hits != 2 || st[0].Remaining != 0 {
+		t.Fatalf("got %+v, want matched 4, hits 2, remaining 0", st)
+	}
+}
+
+func TestTimesUnderConcurrency(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{Fault: &StatusFault{Status: 503}, Times: 5, Probability: 0.5}}})
+	ts := serve(t, s)
+	client := ts.Client()
+	codes := make(chan int, 60)
+	var wg sync.WaitGroup
+	for i := range 60 {
+		wg.Go(func() {
+			resp, err := post(t.Context(), client, ts.URL+bulkPath, bulkBody("c"+strconv.Itoa(i)+"@example.com"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	n := 0
+	for c := range codes {
+		if c == 503 {
+			n++
+		}
+	}
+	if st := s.Faults()[0]; n != 5 || st.Hits != 5 || st.Matched != 60 {
+		t.Fatalf("got %d faulted, %d hits of %d matches; want exactly 5 of 60", n, st.Hits, st.Matched)
+	}
+}
+
+func TestMatchers(t *testing.T) {
+	tests := []struct {
+		name    string
+		match   Match
+		method  string
+		path    string
+		headers []string
+		want    int
+	}{
+		{"zero match", Match{}, "POST", bulkPath, nil, 503},
+		{"method", Match{Method: "post"}, "POST", bulkPath, nil, 503},
+		{"other method", Match{Method: "GET"}, "POST", bulkPath, nil, 200},
+		{"exact path", Match{Path: bulkPath}, "POST", bulkPath, nil, 503},
+		{"other path", Match{Path: "/users/bulk"}, "POST", bulkPath, nil, 200},
+		{"path prefix", Match{Path: "/api/v1/*"}, "POST", bulkPath, nil, 503},
+		{"other prefix", Match{Path: "/api/v2/*"}, "POST", bulkPath, nil, 200},
+		{"header", Match{Headers: map[string]string{"x-client": "^mobile"}}, "POST", bulkPath, []string{"X-Client", "mobile-ios"}, 503},
+		{"header mismatch", Match{Headers: map[string]string{"X-Client": "^mobile"}}, "POST", bulkPath, []string{"X-Client", "web"}, 200},
+		{"header absent", Match{Headers: map[string]string{"X-Client": "^mobile"}}, "POST", bulkPath, nil, 200},
+		{"loginId", Match{LoginID: `^bad\d@`}, "POST", bulkPath, nil, 503},
+		{"loginId mismatch", Match{LoginID: `^good@`}, "POST", bulkPath, nil, 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, Config{Faults: []Rule{{Fault: &StatusFault{Status: 503}, Match: tc.match}}})
+			rec := do(t, s, tc.method, tc.path, bulkBody("ok@example.com", "bad7@example.com"), tc.headers...)
+			if rec.Code != tc.want {
+				t.Fatalf("got status %d, want %d (%s)", rec.Code, tc.want, rec.Body)
+			}
+			if tc.want == 200 && len(results(t, rec.Body.Bytes())) != 2 {
+				t.Fatalf("got %s, want both users answered: a loginId matcher must leave the body to the handler", rec.Body)
+			}
+		})
+	}
+}
+
+func TestFaultsNeverTouchAdminOrHealth(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{Fault: &StatusFault{Status: 503}}}})
+	for _, p := range []string{PathHealth, PathSpecYAML, PathAdminFaults, PathAdminRequests} {
+		if rec := do(t, s, http.MethodGet, p, "", HeaderFault, "reset"); rec.Code != http.StatusOK {
+			t.Errorf("GET %s: got status %d, want 200", p, rec.Code)
+		}
+	}
+}
+
+// injected returns, for n requests to a server with seed and one rule of
+// probability p, which requests got the fault.
+func injected(t *testing.T, seed uint64, p float64, n int) []bool {
+	t.Helper()
+	s := newTestServer(t, Config{Seed: seed, Faults: []Rule{{Fault: &StatusFault{Status: 503}, Probability: p}}})
+	out := make([]bool, n)
+	for i, code := range statuses(t, s, n) {
+		out[i] = code == 503
+	}
+	return out
+}
+
+func TestSameSeedInjectsIdentically(t *testing.T) {
+	a, b := injected(t, 42, 0.5, 200), injected(t, 42, 0.5, 200)
+	if !slices.Equal(a, b) {
+		t.Fatalf("two servers with seed 42 injected differently:\n%v\n%v", a, b)
+	}
+	if c := injected(t, 43, 0.5, 200); slices.Equal(a, c) {
+		t.Fatal("seeds 42 and 43 injected identically over 200 requests (chance 2^-200)")
+	}
+}
+
+func TestProbabilityWithinBinomialBounds(t *testing.T) {
+	const n = 400
+	for _, p := range []float64{0.1, 0.3, 0.8} {
+		for _, seed := range []uint64{1, 2, 3} {
+			hits := 0
+			for _, hit := range injected(t, seed, p, n) {
+				if hit {
+					hits++
+				}
+			}
+			// Within 4.5 standard deviations of n*p: a correct injector fails
+			// this less than once in 100,000 seeds; a wrong probability fails it.
+			mean, sd := n*p, math.Sqrt(n*p*(1-p))
+			if math.Abs(float64(hits)-mean) > 4.5*sd {
+				t.Errorf("p=%v seed %d: got %d of %d, want %.0f ± %.0f", p, seed, hits, n, mean, 4.5*sd)
+			}
+		}
+	}
+}
+
+func TestHeaderProbabilityIsSeeded(t *testing.T) {
+	run := func() []int {
+		s := newTestServer(t, Config{Seed: 7})
+		return statuses(t, s, 100, HeaderFault, "status=500; probability=0.5")
+	}
+	a, b := run(), run()
+	if !slices.Equal(a, b) {
+		t.Fatalf("same seed, different header faults:\n%v\n%v", a, b)
+	}
+	if n := countOf(a, 500); n == 0 || n == 100 {
+		t.Fatalf("got %d of 100 faulted, want some but not all", n)
+	}
+}
+
+func TestLatencyAndOneOtherFaultApply(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{
+		{ID: "slow", Fault: &LatencyFault{Delay: Duration(time.Millisecond)}},
+		{ID: "first", Fault: &StatusFault{Status: 503}},
+		{ID: "second", Fault: &StatusFault{Status: 500}},
+		{ID: "slower", Fault: &LatencyFault{Delay: Duration(time.Second)}},
+	}})
+	var slept []time.Duration
+	s.sleep = func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}
+	rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"))
+	if rec.Code != 503 || !slices.Equal(slept, []time.Duration{time.Millisecond, time.Second}) {
+		t.Fatalf("got status %d after sleeping %v, want 503 after 1ms and 1s", rec.Code, slept)
+	}
+	want := []string{"latency (rule slow)", "latency (rule slower)", "status (rule first)"}
+	if got := rec.Header().Values(HeaderFaultApplied); !slices.Equal(got, want) {
+		t.Fatalf("got %s %q, want %q", HeaderFaultApplied, got, want)
+	}
+	for _, st := range s.Faults() {
+		if wantHits := map[string]uint64{"second": 0}[st.Rule.ID]; st.Rule.ID == "second" && (st.Hits != wantHits || st.Matched != 1) {
+			t.Fatalf("rule second: got %d hits of %d matches, want 0 of 1", st.Hits, st.Matched)
+		}
+	}
+}
+
+func TestHeaderFaultComesBeforeRules(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "r", Fault: &StatusFault{Status: 503}, Times: 1}}})
+	if rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"), HeaderFault, "status=429"); rec.Code != 429 {
+		t.Fatalf("got status %d, want the header's 429", rec.Code)
+	}
+	if st := s.Faults()[0]; st.Hits != 0 || st.Remaining != 1 {
+		t.Fatalf("got %+v, want the rule unused", st)
+	}
+}
+
+func countOf(list []int, v int) int {
+	n := 0
+	for _, x := range list {
+		if x == v {
+			n++
+		}
+	}
+	return n
+}

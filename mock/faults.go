@@ -1,0 +1,75 @@
+package mock
+
+import (
+	"encoding/json"
+
+	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// injectFaults is the middleware of the API routes that applies the faults
+// chosen for a request by the X-Ncpmock-Fault header and the rule table.
+// With no header and no rule it costs one map lookup and one atomic load.
+func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		x := exchangeOf(c)
+		headers := c.Request().Header[HeaderFault]
+		if x == nil || len(headers) == 0 && s.faults.empty() {
+			return x.finish(next(c))
+		}
+		x.body = x.bufferBody() // for the journal, should a fault answer before the handler reads it
+		if err := s.chooseFaults(x, headers); err != nil {
+			return err
+		}
+		if err := x.applyPendingFrom(0); err != nil {
+			return err
+		}
+		return x.finish(next(c))
+	}
+}
+
+// chooseFaults queues the faults of the header values, then those of the
+// rules that fire.
+func (s *Server) chooseFaults(x *exchange, headers []string) error {
+	var problems []openapi.Problem
+	for _, h := range headers {
+		r, err := parseFaultHeader(h)
+		if err != nil {
+			problems = append(problems, openapi.Problem{Field: HeaderFault, Rule: "faultHeader", Message: err.Error()})
+			continue
+		}
+		if (x.terminal == nil || r.Fault.Kind() == KindLatency) && x.roll(r.Probability) {
+			x.schedule(r.Fault, AppliedFault{Kind: r.Fault.Kind(), Source: SourceHeader})
+		}
+	}
+	if problems != nil {
+		return &openapi.ValidationError{Problems: problems}
+	}
+	if s.faults.empty() {
+		return nil
+	}
+	var loginIDs []string
+	if s.faults.needsLoginIDs() {
+		loginIDs = bodyLoginIDs(x.body)
+	}
+	s.faults.choose(x, x.Request(), loginIDs)
+	return nil
+}
+
+// bodyLoginIDs returns the loginIds of a bulk request body, or none when the
+// body is not one.
+func bodyLoginIDs(body []byte) []string {
+	var bulk struct {
+		Params []struct {
+			LoginID string `json:"loginId"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(body, &bulk) != nil {
+		return nil
+	}
+	ids := make([]string, len(bulk.Params))
+	for i, p := range bulk.Params {
+		ids[i] = p.LoginID
+	}
+	return ids
+}
