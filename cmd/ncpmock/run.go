@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{name: "serve", summary: "run the mock server", flags: serveFlags},
 		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
+		{name: "gen", summary: "generate request bodies from the spec: valid, boundary or invalid", flags: genFlags},
 	}
 }
 
