@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -54,27 +55,73 @@ func intoGoPattern(p string) string {
 
 var codepointRE = regexp.MustCompile(`(?P<slash>\\u)(?P<code>[0-9A-F]{4})`)
 
-// padUnanchored lets a pattern that is not anchored at a side match anything
-// there, as JSON Schema patterns search rather than match whole strings.
+// padUnanchored lets a pattern match anything on a side where it is not
+// anchored, as JSON Schema patterns search rather than match whole strings.
+// Alternatives are padded each on its own: ^a$|b needs padding on b only.
 func padUnanchored(re *syntax.Regexp) *syntax.Regexp {
-	subs := []*syntax.Regexp{re}
-	if re.Op == syntax.OpConcat {
-		subs = re.Sub
-	}
-	anyStar := func() *syntax.Regexp {
-		return &syntax.Regexp{Op: syntax.OpStar, Sub: []*syntax.Regexp{{Op: syntax.OpAnyCharNotNL}}}
-	}
-	out := []*syntax.Regexp{re}
-	if len(subs) == 0 || subs[0].Op != syntax.OpBeginText {
-		out = append([]*syntax.Regexp{anyStar()}, out...)
-	}
-	if len(subs) == 0 || subs[len(subs)-1].Op != syntax.OpEndText {
-		out = append(out, anyStar())
-	}
-	if len(out) == 1 {
+	return padSide(padSide(re, false), true)
+}
+
+// padSide pads the end (or, with start, the beginning) of re where it is
+// not anchored with .*.
+func padSide(re *syntax.Regexp, start bool) *syntax.Regexp {
+	if anchored(re, start) {
 		return re
 	}
-	return &syntax.Regexp{Op: syntax.OpConcat, Sub: out}
+	switch re.Op {
+	case syntax.OpAlternate:
+		subs := make([]*syntax.Regexp, len(re.Sub))
+		for i, sub := range re.Sub {
+			subs[i] = padSide(sub, start)
+		}
+		return &syntax.Regexp{Op: syntax.OpAlternate, Sub: subs}
+	case syntax.OpCapture:
+		return &syntax.Regexp{Op: syntax.OpCapture, Sub: []*syntax.Regexp{padSide(re.Sub[0], start)}}
+	case syntax.OpConcat:
+		subs := slices.Clone(re.Sub)
+		edge := len(subs) - 1
+		if start {
+			edge = 0
+		}
+		if op := subs[edge].Op; op == syntax.OpAlternate || op == syntax.OpCapture {
+			subs[edge] = padSide(subs[edge], start)
+			return &syntax.Regexp{Op: syntax.OpConcat, Sub: subs}
+		}
+	}
+	anyStar := &syntax.Regexp{Op: syntax.OpStar, Sub: []*syntax.Regexp{{Op: syntax.OpAnyCharNotNL}}}
+	if start {
+		return &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{anyStar, re}}
+	}
+	return &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re, anyStar}}
+}
+
+// anchored reports whether every match of re starts at the beginning (or
+// ends at the end) of the text.
+func anchored(re *syntax.Regexp, start bool) bool {
+	switch re.Op {
+	case syntax.OpBeginText:
+		return start
+	case syntax.OpEndText:
+		return !start
+	case syntax.OpCapture:
+		return anchored(re.Sub[0], start)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !anchored(sub, start) {
+				return false
+			}
+		}
+		return len(re.Sub) > 0
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return false
+		}
+		if start {
+			return anchored(re.Sub[0], start)
+		}
+		return anchored(re.Sub[len(re.Sub)-1], start)
+	}
+	return false
 }
 
 // lenSet is a set of lengths 0..limit as a bitset.
