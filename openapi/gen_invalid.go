@@ -80,7 +80,7 @@ func (c *genCtx) breakAt(r *ruleDef, root any) (any, *Problem, string) {
 		path = append(path, key)
 	}
 	field := FormatPath(path)
-	return holder.vals[0], &Problem{Field: field, Rule: r.Rule.Rule}, describe(field, value, key)
+	return holder.vals[0], &Problem{Field: field, Rule: r.Rule.Rule}, describe(field, r.kind, r.target(), value, key)
 }
 
 // descend picks, in the container parent (a value of node pn), the slot of
@@ -246,21 +246,48 @@ func (c *genCtx) wrongType(n *node, old any) any {
 }
 
 // describe says what a broken value is, shortly.
-func describe(field string, v any, key string) string {
+func describe(field string, kind breakKind, n *node, v any, key string) string {
 	name := displayPath(field)
+	if kind == bkType {
+		if _, scalar := v.(*object); !scalar {
+			if _, scalar = v.([]any); !scalar {
+				return fmt.Sprintf("%s is %s (%s, not %s)", name, clip(string(appendJSON(nil, v))), article(genType(v)), article(n.typ))
+			}
+		}
+		return fmt.Sprintf("%s is %s, not %s", name, article(genType(v)), article(n.typ))
+	}
 	switch v := v.(type) {
 	case string:
 		return fmt.Sprintf("%s is %s (%d characters, %d bytes)", name, clip(string(appendJSONString(nil, v))),
 			utf8.RuneCountInString(v), len(v))
 	case []any:
-		return fmt.Sprintf("%s has %d items", name, len(v))
+		return fmt.Sprintf("%s has %s", name, plural(uint64(len(v)), "item"))
 	case *object:
 		if key != "" {
 			return name + " is not declared by the spec"
 		}
-		return fmt.Sprintf("%s has %d properties", name, len(v.keys))
+		return fmt.Sprintf("%s has %s", name, plural(uint64(len(v.keys)), "property"))
 	}
 	return fmt.Sprintf("%s is %s", name, clip(string(appendJSON(nil, v))))
+}
+
+// genType names the JSON type of a generated value.
+func genType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case int64:
+		return "integer"
+	case float64:
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
 }
 
 func clip(s string) string {
