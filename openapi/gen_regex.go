@@ -415,7 +415,7 @@ func (l *regexLang) charWidth(n int) int {
 func (l *regexLang) genConcat(f *gofakeit.Faker, b *strings.Builder, re *syntax.Regexp, n int) bool {
 	sufs := l.suffixes(re)
 	for i, sub := range re.Sub {
-		k, ok := pickSplit(f, l.set(sub), sufs[i+1], n)
+		k, ok := pickSplit(f, l.set(sub), sufs[i+1], n, 0)
 		if !ok || !l.gen(f, b, sub, k) {
 			return false
 		}
@@ -428,7 +428,7 @@ func (l *regexLang) genRepeat(f *gofakeit.Faker, b *strings.Builder, re *syntax.
 	sub := l.set(re.Sub[0])
 	star := l.star(re)
 	for n > 0 {
-		k, ok := pickSplitPositive(f, sub, star, n)
+		k, ok := pickSplit(f, sub, star, n, 1) // a non-empty piece, so repeats progress
 		if !ok || !l.gen(f, b, re.Sub[0], k) {
 			return false
 		}
@@ -450,24 +450,10 @@ func (l *regexLang) genAlternate(f *gofakeit.Faker, b *strings.Builder, re *synt
 	return l.gen(f, b, fits[f.IntN(len(fits))], n)
 }
 
-// pickSplit picks k in head with n-k in tail, at random.
-func pickSplit(f *gofakeit.Faker, head, tail lenSet, n int) (int, bool) {
+// pickSplit picks, at random, k >= from in head with n-k in tail.
+func pickSplit(f *gofakeit.Faker, head, tail lenSet, n, from int) (int, bool) {
 	var ks []int
-	for k := 0; k <= n; k++ {
-		if head.has(k) && tail.has(n-k) {
-			ks = append(ks, k)
-		}
-	}
-	if len(ks) == 0 {
-		return 0, false
-	}
-	return ks[f.IntN(len(ks))], true
-}
-
-// pickSplitPositive is pickSplit without the empty head, so repeats progress.
-func pickSplitPositive(f *gofakeit.Faker, head, tail lenSet, n int) (int, bool) {
-	var ks []int
-	for k := 1; k <= n; k++ {
+	for k := from; k <= n; k++ {
 		if head.has(k) && tail.has(n-k) {
 			ks = append(ks, k)
 		}

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 )
@@ -79,7 +80,12 @@ func appendJSON(b []byte, v any) []byte {
 		}
 		return append(b, '}')
 	}
-	panic("openapi: appendJSON: unexpected value type") // generator bug, never user input
+	// Not a type the generator makes; encoding/json knows what to do.
+	data, err := json.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, data...)
 }
 
 const hexDigits = "0123456789abcdef"
