@@ -77,15 +77,24 @@ func (w *extWalker) walk(s *openapi3.Schema, value any, path []segment) {
 				limit, len(v), utf8.RuneCountInString(v))))
 		}
 	case []any:
-		if s.Items == nil {
+		if s.Items == nil || !allowsType(s, openapi3.TypeArray) {
 			return
 		}
 		for i, item := range v {
 			w.walk(s.Items.Value, item, append(path, i))
 		}
 	case map[string]any:
-		w.walkObject(s, v, path)
+		if allowsType(s, openapi3.TypeObject) {
+			w.walkObject(s, v, path)
+		}
 	}
+}
+
+// allowsType reports whether a value of JSON type t may match the schema:
+// a value of another type is kin-openapi's to report (rule "type"), and its
+// contents are not compared with a schema meant for something else.
+func allowsType(s *openapi3.Schema, t string) bool {
+	return s.Type == nil || len(s.Type.Slice()) == 0 || s.Type.Includes(t)
 }
 
 func (w *extWalker) walkObject(s *openapi3.Schema, obj map[string]any, path []segment) {

@@ -22,6 +22,9 @@ func appendKinProblems(dst []locatedProblem, err error, root any) []locatedProbl
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		if undeclared := undeclaredProblems(se, root); len(undeclared) > 0 {
+			return append(dst, undeclared...)
+		}
 		return append(dst, schemaProblem(se, root))
 	}
 	var re *openapi3filter.RequestError
@@ -29,6 +32,27 @@ func appendKinProblems(dst []locatedProblem, err error, root any) []locatedProbl
 		return appendKinProblems(dst, re.Err, root)
 	}
 	return append(dst, newProblem(nil, "schema", err.Error()))
+}
+
+// undeclaredProblems reports the properties an object with
+// "additionalProperties: false" does not declare, each at its own path and
+// under the same rule as the strict validator's, rather than kin-openapi's
+// "properties" problem at the object. kin-openapi raises one error per such
+// property without saying which in a field, so every one is listed for each
+// error and the duplicates are dropped when the problems are sorted.
+func undeclaredProblems(se *openapi3.SchemaError, root any) []locatedProblem {
+	obj, ok := se.Value.(map[string]any)
+	if se.SchemaField != "properties" || !ok || se.Schema == nil {
+		return nil
+	}
+	path := pathFromPointer(se.JSONPointer(), root)
+	var out []locatedProblem
+	for name := range obj {
+		if propertySchema(se.Schema, name) == nil {
+			out = append(out, newProblem(append(path, name), RuleUnknownProperty, unknownMessage(se.Schema, name)))
+		}
+	}
+	return out
 }
 
 func schemaProblem(se *openapi3.SchemaError, root any) locatedProblem {

@@ -33,6 +33,7 @@ func commands() []command {
 		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
 		{name: "test", summary: "check a real or mock server against the contract", flags: testFlags},
 		{name: "sign", summary: "print API Gateway signature headers for a request", flags: signFlags},
+		{name: "gen", summary: "generate request bodies from the spec: valid, boundary or invalid", flags: genFlags},
 	}
 }
 

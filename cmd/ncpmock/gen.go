@@ -1,0 +1,410 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+type genOptions struct {
+	count     int
+	users     int
+	seed      seedFlag
+	mode      string
+	rule      string
+	locale    string
+	format    string
+	out       string
+	specFile  string
+	listRules bool
+	skipped   int // invalid cases CSV cannot carry
+}
+
+func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+	o := &genOptions{}
+	fs.IntVar(&o.count, "count", 1, "`N` rounds: N bodies in valid mode, every boundary or invalid case N times")
+	fs.IntVar(&o.users, "users", 1, "`M` users per body (csv in valid mode: any number of rows)")
+	fs.Var(&o.seed, "seed", "seed `S` of every random choice (default: random, printed on stderr)")
+	fs.StringVar(&o.mode, "mode", "valid", "valid, boundary (values at their limits) or invalid (one broken rule per body)")
+	fs.StringVar(&o.rule, "rule", "", "only the case `NAME` (see --list-rules), in boundary or invalid mode")
+	fs.StringVar(&o.locale, "locale", openapi.LocaleEnglish, "data language: en or ko (Hangul names and text)")
+	fs.StringVar(&o.format, "format", "json", "json (one body, or an array of them), ndjson (a body a line) or csv (a user a row)")
+	fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
+	fs.StringVar(&o.specFile, "spec", "", "OpenAPI spec `file` to generate from instead of the embedded one")
+	fs.BoolVar(&o.listRules, "list-rules", false, "list every rule invalid mode can break (and why some cannot be broken alone), and the boundary cases")
+	return func(ctx context.Context, e *env, args []string) error {
+		if len(args) > 0 {
+			return &usageError{msg: fmt.Sprintf("gen: unexpected argument %q", args[0])}
+		}
+		return gen(ctx, e, o)
+	}
+}
+
+func gen(ctx context.Context, e *env, o *genOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	seedGiven := o.seed.set
+	g, err := o.generator()
+	if err != nil {
+		return err
+	}
+	if o.listRules {
+		return listRules(e.stdout, g)
+	}
+	plan, err := o.plan(g)
+	if err != nil {
+		return err
+	}
+	if !seedGiven {
+		fmt.Fprintf(e.stderr, "ncpmock: gen seed %d (replay with --seed %d)\n", g.Seed(), g.Seed())
+	}
+	if o.skipped > 0 {
+		fmt.Fprintf(e.stderr, "ncpmock: CSV carries %d of the %d isolatable invalid cases; the other %d (wrong types, nulls, counts) need --format json or ndjson\n",
+			len(plan), len(plan)+o.skipped, o.skipped)
+	}
+	return o.writeTo(e, func(w io.Writer) error { return o.emit(ctx, e, g, plan, w) })
+}
+
+func (o *genOptions) check() error {
+	switch {
+	case o.count < 1:
+		return &usageError{msg: fmt.Sprintf("gen: --count %d: want 1 or more", o.count)}
+	case o.users < 1:
+		return &usageError{msg: fmt.Sprintf("gen: --users %d: want 1 or more", o.users)}
+	case !slices.Contains([]string{"valid", "boundary", "invalid"}, o.mode):
+		return &usageError{msg: fmt.Sprintf("gen: --mode %q: want valid, boundary or invalid", o.mode)}
+	case !slices.Contains([]string{"json", "ndjson", "csv"}, o.format):
+		return &usageError{msg: fmt.Sprintf("gen: --format %q: want json, ndjson or csv", o.format)}
+	case !slices.Contains([]string{openapi.LocaleEnglish, openapi.LocaleKorean}, o.locale):
+		return &usageError{msg: fmt.Sprintf("gen: --locale %q: want en or ko", o.locale)}
+	case o.rule != "" && o.mode == "valid":
+		return &usageError{msg: "gen: --rule picks a boundary or invalid case; add --mode boundary or --mode invalid"}
+	}
+	return nil
+}
+
+func (o *genOptions) generator() (*openapi.Generator, error) {
+	spec, err := openapi.Embedded()
+	if o.specFile != "" {
+		spec, err = openapi.LoadFile(o.specFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gen: %w", err)
+	}
+	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale})
+	if err != nil {
+		return nil, fmt.Errorf("gen: %w", err)
+	}
+	return g, nil
+}
+
+// maker makes one case of a round.
+type maker func() (*openapi.Case, error)
+
+// plan lists the cases of one round, checking the user count and rule first.
+func (o *genOptions) plan(g *openapi.Generator) ([]maker, error) {
+	lo, hi := g.UserRange()
+	chunked := o.mode == "valid" && o.format == "csv"
+	if !chunked && (o.users < lo || hi >= 0 && o.users > hi) {
+		return nil, &usageError{msg: fmt.Sprintf("gen: --users %d: the spec allows %d to %d users per body; use --count for more bodies",
+			o.users, lo, hi)}
+	}
+	switch o.mode {
+	case "valid":
+		return validPlan(g, o.users, hi), nil
+	case "boundary":
+		return o.boundaryPlan(g)
+	}
+	return o.invalidPlan(g)
+}
+
+// validPlan makes users in bodies of at most hi users (CSV rows need not
+// fit in one request).
+func validPlan(g *openapi.Generator, users, hi int) []maker {
+	var plan []maker
+	for users > 0 {
+		n := users
+		if hi > 0 {
+			n = min(n, hi)
+		}
+		plan = append(plan, func() (*openapi.Case, error) { return g.Valid(n) })
+		users -= n
+	}
+	return plan
+}
+
+func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]maker, error) {
+	names := g.BoundaryNames()
+	if o.rule != "" {
+		if !slices.Contains(names, o.rule) {
+			return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q: no such boundary case; the spec gives rise to %s",
+				o.rule, strings.Join(names, ", "))}
+		}
+		names = []string{o.rule}
+	}
+	plan := make([]maker, len(names))
+	for i, name := range names {
+		plan[i] = func() (*openapi.Case, error) { return g.Boundary(name, o.users) }
+	}
+	return plan, nil
+}
+
+// invalidPlan makes one body per isolatable rule (or the --rule one). CSV
+// cannot carry some (wrong types, nulls, item counts): they are left out
+// and counted in o.skipped.
+func (o *genOptions) invalidPlan(g *openapi.Generator) ([]maker, error) {
+	var names []string
+	for _, r := range g.Rules() {
+		switch {
+		case o.rule != "" && r.Name != o.rule:
+		case !r.Isolatable && o.rule != "":
+			return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q cannot be broken alone: %s", o.rule, r.Reason)}
+		case !r.Isolatable:
+		case o.format == "csv" && !r.Tabular && o.rule != "":
+			return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q: CSV cannot carry this case; use --format json or ndjson", o.rule)}
+		case o.format == "csv" && !r.Tabular:
+			o.skipped++
+		default:
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 && o.skipped == 0 {
+		return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q: no such rule%s (see --list-rules)", o.rule, suggestRules(g, o.rule))}
+	}
+	plan := make([]maker, len(names))
+	for i, name := range names {
+		plan[i] = func() (*openapi.Case, error) { return g.Invalid(name, o.users) }
+	}
+	return plan, nil
+}
+
+// suggestRules names the rules whose name contains the last part of name.
+func suggestRules(g *openapi.Generator, name string) string {
+	part := name[strings.LastIndexAny(name, "./[")+1:]
+	var hits []string
+	for _, r := range g.Rules() {
+		if part != "" && strings.Contains(strings.ToLower(r.Name), strings.ToLower(part)) && r.Isolatable {
+			hits = append(hits, r.Name)
+		}
+	}
+	if len(hits) == 0 || len(hits) > 8 {
+		return ""
+	}
+	return "; did you mean " + strings.Join(hits, ", ") + "?"
+}
+
+// writeTo runs write on stdout or on the --out file, buffered.
+func (o *genOptions) writeTo(e *env, write func(io.Writer) error) (err error) {
+	var w io.Writer = e.stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("gen: %w", cerr)
+			}
+		}()
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	return nil
+}
+
+// emit makes every case of every round and writes it as soon as it is made,
+// so memory stays flat however many there are.
+func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []maker, w io.Writer) error {
+	s := newSink(o.format, w, g, o.count*len(plan) > 1)
+	for range o.count {
+		for _, mk := range plan {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			cs, err := mk()
+			if err != nil {
+				return fmt.Errorf("gen: %w", err)
+			}
+			where, err := s.write(cs)
+			if err != nil {
+				return fmt.Errorf("gen: %w", err)
+			}
+			annotate(e.stderr, cs, where)
+		}
+	}
+	return s.close()
+}
+
+// annotate says on stderr what a boundary or invalid body is for.
+func annotate(w io.Writer, cs *openapi.Case, where string) {
+	switch cs.Mode {
+	case openapi.ModeBoundary:
+		fmt.Fprintf(w, "ncpmock: %s: %s: %s\n", where, cs.Name, cs.Note)
+	case openapi.ModeInvalid:
+		fmt.Fprintf(w, "ncpmock: %s: %s: %s; want %s\n", where, cs.Name, cs.Note, wantText(cs.Want))
+	}
+}
+
+func wantText(p *openapi.Problem) string {
+	if p.Field == "" {
+		return p.Rule
+	}
+	return p.Field + " " + p.Rule
+}
+
+// sink writes cases in one format.
+type sink interface {
+	// write writes a case and says where it went, such as "body 3" or "rows 4-6".
+	write(cs *openapi.Case) (where string, err error)
+	close() error
+}
+
+func newSink(format string, w io.Writer, g *openapi.Generator, many bool) sink {
+	switch format {
+	case "ndjson":
+		return &ndjsonSink{w: w}
+	case "csv":
+		return &csvSink{w: csv.NewWriter(w), g: g}
+	}
+	return &jsonSink{w: w, array: many}
+}
+
+// jsonSink writes one indented body, or an array of them.
+type jsonSink struct {
+	w     io.Writer
+	array bool
+	n     int
+	buf   bytes.Buffer
+}
+
+func (s *jsonSink) write(cs *openapi.Case) (string, error) {
+	s.n++
+	prefix, indent := "", "  "
+	if s.array {
+		prefix = "  "
+		if err := writeString(s.w, map[bool]string{true: "[\n  ", false: ",\n  "}[s.n == 1]); err != nil {
+			return "", err
+		}
+	}
+	s.buf.Reset()
+	if err := json.Indent(&s.buf, cs.Body, prefix, indent); err != nil {
+		return "", err
+	}
+	if !s.array {
+		s.buf.WriteByte('\n')
+	}
+	_, err := s.buf.WriteTo(s.w)
+	return fmt.Sprintf("body %d", s.n), err
+}
+
+func (s *jsonSink) close() error {
+	if s.array {
+		return writeString(s.w, "\n]\n")
+	}
+	return nil
+}
+
+// ndjsonSink writes a compact body a line.
+type ndjsonSink struct {
+	w io.Writer
+	n int
+}
+
+func (s *ndjsonSink) write(cs *openapi.Case) (string, error) {
+	s.n++
+	if _, err := s.w.Write(cs.Body); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("line %d", s.n), writeString(s.w, "\n")
+}
+
+func (s *ndjsonSink) close() error { return nil }
+
+// csvSink writes a header line, then a row a user. Cells are written as the
+// data is (encoding/csv quotes as RFC 4180 asks); a cell that starts with
+// =, +, - or @ is not prefixed with ' against spreadsheet formula injection,
+// as that would change the value an upload screen receives.
+type csvSink struct {
+	w    *csv.Writer
+	g    *openapi.Generator
+	rows int
+}
+
+func (s *csvSink) write(cs *openapi.Case) (string, error) {
+	recs, err := s.g.CSVRecords(cs)
+	if err != nil {
+		return "", err
+	}
+	if s.rows == 0 {
+		if err := s.w.Write(s.g.CSVHeader()); err != nil {
+			return "", err
+		}
+	}
+	first := s.rows + 1
+	for _, rec := range recs {
+		if err := s.w.Write(rec); err != nil {
+			return "", err
+		}
+		s.rows++
+	}
+	return fmt.Sprintf("rows %d-%d", first, s.rows), s.w.Error()
+}
+
+func (s *csvSink) close() error {
+	if s.rows == 0 {
+		if err := s.w.Write(s.g.CSVHeader()); err != nil {
+			return err
+		}
+	}
+	s.w.Flush()
+	return s.w.Error()
+}
+
+func writeString(w io.Writer, s string) error {
+	_, err := io.WriteString(w, s)
+	return err
+}
+
+// listRules prints every rule of invalid mode, with why some cannot be
+// broken alone, and the boundary cases.
+func listRules(w io.Writer, g *openapi.Generator) error {
+	rules := g.Rules()
+	nameW, ruleW := len("RULE"), len("REPORTS")
+	for _, r := range rules {
+		nameW, ruleW = max(nameW, len(r.Name)), max(ruleW, len(r.Rule))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s  %-*s  %-3s  %s\n", nameW, "RULE", ruleW, "REPORTS", "CSV", "LIMIT")
+	for _, r := range rules {
+		csvOK := map[bool]string{true: "yes", false: "no"}[r.Tabular]
+		if !r.Isolatable {
+			csvOK = "-"
+		}
+		fmt.Fprintf(&b, "%-*s  %-*s  %-3s  %s\n", nameW, r.Name, ruleW, r.Rule, csvOK, r.Limit)
+		if !r.Isolatable {
+			fmt.Fprintf(&b, "    not isolatable: %s\n", r.Reason)
+		}
+	}
+	b.WriteString("\nBoundary cases (--mode boundary --rule NAME):\n")
+	for _, name := range g.BoundaryNames() {
+		fmt.Fprintf(&b, "  %-*s  %s\n", len(openapi.BoundaryMaxProperties), name, openapi.BoundaryNote(name))
+	}
+	return writeString(w, b.String())
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// runGen runs "ncpmock gen args..." and returns stdout, stderr and the error.
+func runGen(t testing.TB, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), append([]string{"gen"}, args...), func(string) string { return "" }, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+func mustGen(t testing.TB, args ...string) (string, string) {
+	t.Helper()
+	stdout, stderr, err := runGen(t, args...)
+	if err != nil {
+		t.Fatalf("gen %v: %v\nstderr: %s", args, err, stderr)
+	}
+	return stdout, stderr
+}
+
+// TestGenGolden pins the output of a fixed seed, so that a change of the
+// generator's output is seen and meant. Run with -update to rewrite.
+func TestGenGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"valid-en.json", []string{"--seed", "1", "--users", "2"}},
+		{"valid-ko.csv", []string{"--seed", "1", "--users", "3", "--locale", "ko", "--format", "csv"}},
+		{"valid-count.ndjson", []string{"--seed", "1", "--count", "2", "--format", "ndjson"}},
+		{"boundary-ko.ndjson", []string{"--seed", "1", "--mode", "boundary", "--locale", "ko", "--format", "ndjson"}},
+		{"invalid-en.ndjson", []string{"--seed", "1", "--mode", "invalid", "--users", "2", "--format", "ndjson"}},
+		{"invalid-rule.json", []string{"--seed", "1", "--mode", "invalid", "--rule", "params[].userProfile.phoneNo/pattern"}},
+		{"rules.txt", []string{"--list-rules"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr := mustGen(t, tc.args...)
+			got := stdout
+			if stderr != "" {
+				got += "--- stderr ---\n" + stderr
+			}
+			path := filepath.Join("testdata", "gen", tc.name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("gen %s: output differs from %s (go test -update rewrites it)\ngot:\n%s", strings.Join(tc.args, " "), path, clip(got))
+			}
+		})
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "..."
+	}
+	return s
+}
+
+// TestGenSameSeedSameBytes runs each mode and format twice with a seed and
+// once without, then replays the seed the latter printed.
+func TestGenSameSeedSameBytes(t *testing.T) {
+	for _, mode := range []string{"valid", "boundary", "invalid"} {
+		for _, format := range []string{"json", "ndjson", "csv"} {
+			t.Run(mode+"/"+format, func(t *testing.T) {
+				args := []string{"--mode", mode, "--format", format, "--users", "2", "--locale", "ko"}
+				a, _ := mustGen(t, append(args, "--seed", "99")...)
+				b, _ := mustGen(t, append(args, "--seed", "99")...)
+				if a != b {
+					t.Fatal("same seed and flags gave different output")
+				}
+				random, stderr := mustGen(t, args...)
+				m := regexp.MustCompile(`seed (\d+) \(replay with --seed (\d+)\)`).FindStringSubmatch(stderr)
+				if m == nil {
+					t.Fatalf("no seed on stderr: %q", stderr)
+				}
+				replay, _ := mustGen(t, append(args, "--seed", m[1])...)
+				if replay != random {
+					t.Errorf("replaying seed %s gave different output", m[1])
+				}
+				if strings.Contains(b, "seed") && format != "csv" {
+					t.Errorf("the seed leaked into stdout")
+				}
+			})
+		}
+	}
+}
+
+func TestGenUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--mode", "weird"}, `--mode "weird": want valid, boundary or invalid`},
+		{[]string{"--format", "xml"}, `--format "xml"`},
+		{[]string{"--locale", "fr"}, `--locale "fr": want en or ko`},
+		{[]string{"--count", "0"}, "--count 0: want 1 or more"},
+		{[]string{"--users", "101"}, "--users 101: the spec allows 1 to 100 users per body"},
+		{[]string{"--rule", "params/maxItems"}, "add --mode boundary or --mode invalid"},
+		{[]string{"--mode", "invalid", "--rule", "phoneNo"}, "did you mean params[].userProfile.phoneNo/null"},
+		{[]string{"--mode", "invalid", "--rule", "params[].userProfile.phoneNo/maxLength"}, "cannot be broken alone: pattern"},
+		{[]string{"--mode", "invalid", "--format", "csv", "--rule", "params/maxItems"}, "CSV cannot carry this case"},
+		{[]string{"--mode", "boundary", "--rule", "huge"}, `no such boundary case; the spec gives rise to maxLength`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			stdout, _, err := runGen(t, tc.args...)
+			var ue *usageError
+			if !errors.As(err, &ue) || !strings.Contains(ue.msg, tc.want) {
+				t.Fatalf("got %v, want a usage error containing %q", err, tc.want)
+			}
+			if stdout != "" {
+				t.Errorf("wrote %q to stdout on a usage error", clip(stdout))
+			}
+		})
+	}
+}
+
+func TestGenOutFileAndSpec(t *testing.T) {
+	dir := t.TempDir()
+	yaml := strings.Replace(string(openapi.EmbeddedYAML()), "maxItems: 100", "maxItems: 5", 1)
+	specPath := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(specPath, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "bodies.json")
+	stdout, _ := mustGen(t, "--spec", specPath, "--mode", "boundary", "--rule", "maxItems", "--seed", "3", "--out", out)
+	if stdout != "" {
+		t.Errorf("got %q on stdout with --out", clip(stdout))
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body openapi.BulkRequest
+	if err := json.Unmarshal(data, &body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body.Params) != 5 {
+		t.Errorf("maxItems body of the edited spec has %d users, want 5", len(body.Params))
+	}
+	if _, _, err := runGen(t, "--spec", specPath, "--users", "6"); err == nil || !strings.Contains(err.Error(), "1 to 5") {
+		t.Errorf("--users 6 with maxItems 5: got %v, want an error naming 1 to 5", err)
+	}
+}
+
+// TestGenCSV reads the CSV back: a header, then one row per user, more rows
+// than one body may hold when asked.
+func TestGenCSV(t *testing.T) {
+	stdout, _ := mustGen(t, "--format", "csv", "--users", "250", "--count", "2", "--seed", "5")
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+500 {
+		t.Fatalf("got %d records, want a header and 500 rows", len(recs))
+	}
+	if recs[0][0] != "loginId" || recs[0][len(recs[0])-1] != "tags" {
+		t.Errorf("header %v: want loginId first and tags last", recs[0])
+	}
+	seen := make(map[string]bool)
+	for _, rec := range recs[1:] {
+		if seen[rec[0]] {
+			t.Errorf("login ID %q twice", rec[0])
+		}
+		seen[rec[0]] = true
+	}
+}
+
+// TestGenSeedReproducesMock feeds a generated body to two mocks with the same
+// seed: one seed gives the same body and the same answers, IDs included.
+func TestGenSeedReproducesMock(t *testing.T) {
+	post := func(seed uint64, body string) string {
+		srv := mocktest.NewServer(t, mock.Config{Seed: seed})
+		resp, err := srv.Client().Post(srv.BulkURL(), "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", resp.StatusCode, data)
+		}
+		return string(data)
+	}
+	body, _ := mustGen(t, "--seed", "7", "--users", "3")
+	again, _ := mustGen(t, "--seed", "7", "--users", "3")
+	if body != again {
+		t.Fatal("seed 7 gave two different bodies")
+	}
+	first, second := post(7, body), post(7, again)
+	if first != second {
+		t.Errorf("mocks with seed 7 answered differently:\n%s\n%s", first, second)
+	}
+	if other := post(8, body); other == first {
+		t.Error("mocks with seeds 7 and 8 gave the same IDs")
+	}
+}
+
+// TestGenStreamsInFlatMemory writes bodies of 100 users and compares the
+// live heap after a tenth of them with the heap at the end: streaming keeps
+// nothing per user.
+func TestGenStreamsInFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 100,000 users")
+	}
+	bodies := 1000
+	if raceEnabled {
+		bodies = 300
+	}
+	for _, format := range []string{"ndjson", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			perLine := map[string]int{"ndjson": 1, "csv": 100}[format]
+			w := &heapProbe{at: map[int]bool{bodies / 10 * perLine: true, bodies * perLine: true}}
+			err := run(context.Background(), []string{"gen", "--seed", "1", "--users", "100", "--count", fmt.Sprint(bodies), "--format", format},
+				func(string) string { return "" }, w, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(w.heap) != 2 {
+				t.Fatalf("probed the heap %d times, want 2", len(w.heap))
+			}
+			if grew := int64(w.heap[1]) - int64(w.heap[0]); grew > 1<<20 {
+				t.Errorf("live heap grew by %d bytes from %d to %d users, want under 1 MiB", grew, bodies*10, bodies*100)
+			}
+		})
+	}
+}
+
+// heapProbe counts lines written to it and reads the live heap after a
+// collection when the count reaches a mark.
+type heapProbe struct {
+	lines int
+	at    map[int]bool
+	heap  []uint64
+}
+
+func (p *heapProbe) Write(b []byte) (int, error) {
+	for _, c := range b {
+		if c != '\n' {
+			continue
+		}
+		p.lines++
+		if p.at[p.lines] {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			p.heap = append(p.heap, ms.HeapAlloc)
+		}
+	}
+	return len(b), nil
+}
+
+// TestGenAllocationsPerUserConstant shows streaming allocates the same per
+// user whether it writes ten times more users or not.
+func TestGenAllocationsPerUserConstant(t *testing.T) {
+	allocs := func(bodies int) float64 {
+		args := []string{"gen", "--seed", "1", "--users", "100", "--count", fmt.Sprint(bodies), "--format", "ndjson"}
+		return testing.AllocsPerRun(1, func() {
+			if err := run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	n := 200
+	if raceEnabled {
+		n = 40
+	}
+	base := allocs(1)
+	small, large := (allocs(n/10)-base)/float64((n/10-1)*100), (allocs(n)-base)/float64((n-1)*100)
+	if ratio := large / small; ratio < 0.9 || ratio > 1.1 {
+		t.Errorf("allocations per user: %.1f for %d users, %.1f for %d (ratio %.2f), want the same",
+			small, n*10, large, n*100, ratio)
+	}
+}
