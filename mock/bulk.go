@@ -37,9 +37,9 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var bulk openapi.BulkRequest
-	if err := json.Unmarshal(body, &bulk); err != nil {
-		return fmt.Errorf("decode a validated body: %w", err)
+	bulk, err := decodeBulk(body)
+	if err != nil {
+		return err
 	}
 	if err := s.applyTriggers(c, bulk.Params); err != nil {
 		return err
@@ -153,4 +153,29 @@ func headerSafe(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// decodeBulk decodes a validated body. A key repeated in one object is
+// decoded as the validator read it, the last value winning: encoding/json
+// would instead try every value in turn and fail on an earlier one of
+// another type.
+func decodeBulk(body []byte) (openapi.BulkRequest, error) {
+	var bulk openapi.BulkRequest
+	err := json.Unmarshal(body, &bulk)
+	if err == nil {
+		return bulk, nil
+	}
+	var value any
+	if json.Unmarshal(body, &value) != nil {
+		return bulk, fmt.Errorf("decode a validated body: %w", err)
+	}
+	last, merr := json.Marshal(value)
+	if merr != nil {
+		return bulk, fmt.Errorf("decode a validated body: %w", merr)
+	}
+	bulk = openapi.BulkRequest{}
+	if err := json.Unmarshal(last, &bulk); err != nil {
+		return bulk, fmt.Errorf("decode a validated body: %w", err)
+	}
+	return bulk, nil
 }
