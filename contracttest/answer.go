@@ -55,30 +55,47 @@ func describe(ex *Exchange) string {
 	return fmt.Sprintf("%d %s: %s", ex.Status, http.StatusText(ex.Status), body)
 }
 
-// expectRejected checks that an invalid request got the service's 400.
-func (r *caseRun) expectRejected(ex *Exchange) {
+// expectRejected checks that an invalid request got the service's 400 and,
+// when the answer lists fieldErrors (as ncpmock does), that they name want.
+func (r *caseRun) expectRejected(ex *Exchange, want *openapi.Problem) {
 	if ex == nil {
 		return
 	}
-	const want = "400 with an ErrorResponse {errorCode, message}"
+	const wantBody = "400 with an ErrorResponse {errorCode, message}"
 	if ex.Status != http.StatusBadRequest {
 		got := describe(ex)
 		if ex.Status == http.StatusOK {
 			got = "200 OK: the server accepted an invalid request: " + got
 			r.recordCreated(ex)
 		}
-		r.fail(ex, CheckNegativeDataRejection, want, got)
+		r.fail(ex, CheckNegativeDataRejection, wantBody, got)
 		return
 	}
 	var body struct {
-		ErrorCode *json.Number `json:"errorCode"`
-		Message   *string      `json:"message"`
+		ErrorCode   *json.Number      `json:"errorCode"`
+		Message     *string           `json:"message"`
+		FieldErrors []openapi.Problem `json:"fieldErrors"`
 	}
 	dec := json.NewDecoder(strings.NewReader(ex.ResponseBody))
 	dec.UseNumber()
 	if err := dec.Decode(&body); err != nil || body.ErrorCode == nil || body.Message == nil {
-		r.fail(ex, CheckNegativeDataRejection, want, describe(ex))
+		r.fail(ex, CheckNegativeDataRejection, wantBody, describe(ex))
+		return
 	}
+	if want == nil || body.FieldErrors == nil {
+		return
+	}
+	for _, p := range body.FieldErrors {
+		if p.Field == want.Field && p.Rule == want.Rule {
+			return
+		}
+	}
+	got := make([]string, len(body.FieldErrors))
+	for i, p := range body.FieldErrors {
+		got[i] = p.Field + " " + p.Rule
+	}
+	r.fail(ex, CheckFieldErrorNamed, fmt.Sprintf("fieldErrors naming %s %s", want.Field, want.Rule),
+		strings.Join(first(got, 5), ", "))
 }
 
 // result is one element of a 200 answer, as sent.

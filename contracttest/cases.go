@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/ncpmock/ncpmock/openapi"
@@ -34,132 +35,129 @@ type Case struct {
 
 const jsonType = "application/json"
 
-// buildCases returns every case of the suite, in the order they run.
+// buildCases returns every case of the suite, in the order they run. The
+// bodies come from the spec through openapi's generator and are made here,
+// before any case runs, so that --only and --skip do not change them.
 func buildCases(s *suite) ([]*Case, error) {
-	maxUsers, minUsers, err := batchLimits(s.cfg.Spec)
+	g, err := openapi.NewGenerator(s.cfg.Spec, openapi.GenConfig{
+		Seed:          s.cfg.Seed,
+		LoginIDPrefix: "ncpmock-" + s.cfg.RunID + "-",
+		LoginIDDomain: s.cfg.LoginDomain,
+	})
+	if err != nil {
+		var se *openapi.SchemaError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("contracttest: %w", err)
+		}
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	var cases []*Case
+	add := func(c *Case, err error) error {
+		if err == nil {
+			cases = append(cases, c)
+		}
+		return err
+	}
+	typical, err := g.Valid(3)
 	if err != nil {
 		return nil, err
 	}
-	cases := []*Case{
-		positive(s, "positive/minimal", "one user with only the required fields", 1, minimalUser),
-		positive(s, "positive/full", "three users with every field set", 3, fullUser),
-		positive(s, fmt.Sprintf("positive/%d-users", maxUsers), "the largest batch the spec allows", maxUsers, fullUser),
-		negativeRaw("negative/malformed-json", "a body that is not JSON", []byte(`{"params":[{"loginId":`), jsonType),
-		negativeRaw("negative/empty-body", "no body at all", nil, jsonType),
-		negativeRaw("negative/wrong-content-type", "a valid body sent as text/plain",
-			mustJSON(openapi.BulkRequest{Params: []openapi.UserCreate{minimalUser("someone@example.com", 0)}}), "text/plain"),
-		negativeBatch(s, fmt.Sprintf("negative/%d-users", maxUsers+1), "one user more than the spec allows", maxUsers+1),
+	cases = append(cases, positive("positive/typical", "three typical users", typical))
+	for _, name := range g.BoundaryNames() {
+		bc, err := g.Boundary(name, 3)
+		if err := add(positive("positive/boundary/"+name, bc.Note, bc), err); err != nil {
+			return nil, err
+		}
 	}
-	if minUsers > 0 {
-		cases = append(cases, negativeBatch(s, fmt.Sprintf("negative/%d-users", minUsers-1), "fewer users than the spec allows", minUsers-1))
+	invalid, err := g.InvalidCases(1)
+	if err != nil {
+		return nil, err
 	}
-	cases = append(cases, resubmitCase(s), duplicateInBatchCase(s))
+	for _, ic := range invalid {
+		cases = append(cases, negative("negative/"+ic.Name, ic.Note, ic.Body, jsonType, ic.Want))
+	}
+	cases = append(cases,
+		negative("negative/malformed-json", "a body that is not JSON", []byte(`{"params":[{"loginId":`), jsonType, nil),
+		negative("negative/empty-body", "no body at all", nil, jsonType, nil),
+		negative("negative/wrong-content-type", "a valid body sent as text/plain", typical.Body, "text/plain", nil),
+	)
+	for _, build := range []func(*openapi.Generator) (*Case, error){resubmitCase, duplicateInBatchCase} {
+		if err := add(build(g)); err != nil {
+			return nil, err
+		}
+	}
 	return cases, nil
 }
 
-// batchLimits reads minItems and maxItems of params from the spec.
-func batchLimits(spec *openapi.Spec) (maxUsers, minUsers int, err error) {
-	ref := spec.RequestSchema().Properties["params"]
-	if ref == nil || ref.Value == nil || ref.Value.MaxItems == nil {
-		return 0, 0, fmt.Errorf("contracttest: the spec's request has no params array with maxItems")
-	}
-	return int(*ref.Value.MaxItems), int(ref.Value.MinItems), nil
-}
-
-// userFunc builds the n-th user of a body with the given login ID.
-type userFunc func(loginID string, n int) openapi.UserCreate
-
-func minimalUser(loginID string, n int) openapi.UserCreate {
-	return openapi.UserCreate{LoginID: loginID, AccessRules: openapi.AccessRules{ConsoleAccessAllowed: n%2 == 0}}
-}
-
-func fullUser(loginID string, n int) openapi.UserCreate {
-	str := func(s string) *string { return &s }
-	return openapi.UserCreate{
-		LoginID:     loginID,
-		Description: str("Created by the ncpmock contract suite"),
-		UserProfile: &openapi.UserProfile{
-			FirstName: str("Gildong"), LastName: str("Hong"), Email: str(loginID),
-			EmpNo: str(fmt.Sprintf("E-%04d", n)), PhoneCountryCode: str("82"),
-			PhoneNo: str(fmt.Sprintf("010-%04d-%04d", 1000+n%9000, n%10000)), DeptName: str("QA"),
-		},
-		AccessRules: openapi.AccessRules{ConsoleAccessAllowed: true, APIAccessAllowed: n%2 == 1},
-	}
-}
-
-func mustJSON(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only the package's own types are marshalled
-	}
-	return data
-}
-
-// loginID returns a new login ID of this run: ncpmock-<run>-<n>@<domain>.
-func (s *suite) loginID() string {
-	s.nextUser++
-	return fmt.Sprintf("ncpmock-%s-%d@%s", s.cfg.RunID, s.nextUser, s.cfg.LoginDomain)
-}
-
-// batch builds a body of n users with new login IDs.
-func (s *suite) batch(n int, user userFunc) ([]byte, []string) {
-	req := openapi.BulkRequest{Params: make([]openapi.UserCreate, n)}
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = s.loginID()
-		req.Params[i] = user(ids[i], i)
-	}
-	return mustJSON(req), ids
-}
-
-func positive(s *suite, name, description string, users int, user userFunc) *Case {
+func positive(name, description string, body *openapi.Case) *Case {
 	return &Case{Name: name, Kind: Positive, Description: description, Writes: true, run: func(r *caseRun) {
-		body, ids := s.batch(users, user)
-		r.expectCreated(r.send(body, jsonType), ids)
+		r.expectCreated(r.send(body.Body, jsonType), body.LoginIDs)
 	}}
 }
 
-func negativeRaw(name, description string, body []byte, contentType string) *Case {
+// negative sends a body that breaks want (nil: the body as a whole).
+func negative(name, description string, body []byte, contentType string, want *openapi.Problem) *Case {
 	return &Case{Name: name, Kind: Negative, Description: description, run: func(r *caseRun) {
-		r.expectRejected(r.send(body, contentType))
+		r.expectRejected(r.send(body, contentType), want)
 	}}
 }
 
-func negativeBatch(s *suite, name, description string, users int) *Case {
-	return &Case{Name: name, Kind: Negative, Description: description, run: func(r *caseRun) {
-		body, _ := s.batch(users, minimalUser)
-		r.expectRejected(r.send(body, jsonType))
-	}}
-}
-
-// resubmitCase creates two users, then sends one of them again beside a new
+// resubmitCase creates two users, then sends the first again beside a new
 // one: the old one must fail with a message, the new one be created.
-func resubmitCase(s *suite) *Case {
+func resubmitCase(g *openapi.Generator) (*Case, error) {
+	first, err := g.Valid(2)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := g.Valid(1)
+	if err != nil {
+		return nil, err
+	}
+	again, err := joinUsers(first, 0, fresh, 0)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{first.LoginIDs[0], fresh.LoginIDs[0]}
 	return &Case{Name: "semantic/resubmit-duplicate", Kind: Semantic, Writes: true,
 		Description: "a login ID created earlier fails with a message; the new user beside it is created",
 		run: func(r *caseRun) {
-			body, ids := s.batch(2, fullUser)
-			if r.expectCreated(r.send(body, jsonType), ids) == nil {
+			if r.expectCreated(r.send(first.Body, jsonType), first.LoginIDs) == nil {
 				return
 			}
-			fresh := s.loginID()
-			again := []string{ids[0], fresh}
-			body = mustJSON(openapi.BulkRequest{Params: []openapi.UserCreate{fullUser(ids[0], 0), fullUser(fresh, 1)}})
-			r.expectDuplicates(r.send(body, jsonType), again, []bool{false, true}, CheckDuplicateRejected)
-		}}
+			r.expectDuplicates(r.send(again, jsonType), ids, []bool{false, true}, CheckDuplicateRejected)
+		}}, nil
 }
 
-// duplicateInBatchCase sends one login ID twice in a batch: the first is
-// created, the repeat fails, the user between them is created.
-func duplicateInBatchCase(s *suite) *Case {
+// duplicateInBatchCase sends a batch whose last user repeats the first's
+// login ID: the repeat fails, the others are created.
+func duplicateInBatchCase(g *openapi.Generator) (*Case, error) {
+	dup, err := g.DuplicateLoginIDs(3)
+	if err != nil {
+		return nil, err
+	}
+	want := make([]bool, len(dup.LoginIDs))
+	for i := range want {
+		want[i] = i < len(want)-1
+	}
 	return &Case{Name: "semantic/duplicate-in-batch", Kind: Semantic, Writes: true,
 		Description: "a login ID repeated within a batch fails for the repeat only",
 		run: func(r *caseRun) {
-			a, b := s.loginID(), s.loginID()
-			ids := []string{a, b, a}
-			body := mustJSON(openapi.BulkRequest{Params: []openapi.UserCreate{fullUser(a, 0), fullUser(b, 1), fullUser(a, 2)}})
-			r.expectDuplicates(r.send(body, jsonType), ids, []bool{true, true, false}, CheckDuplicateInBatch)
-		}}
+			r.expectDuplicates(r.send(dup.Body, jsonType), dup.LoginIDs, want, CheckDuplicateInBatch)
+		}}, nil
+}
+
+// joinUsers makes a body of user i of a and user j of b.
+func joinUsers(a *openapi.Case, i int, b *openapi.Case, j int) ([]byte, error) {
+	var ba, bb struct {
+		Params []json.RawMessage `json:"params"`
+	}
+	if err := json.Unmarshal(a.Body, &ba); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b.Body, &bb); err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string][]json.RawMessage{"params": {ba.Params[i], bb.Params[j]}})
 }
 
 // expectDuplicates checks a 200 answer where want[i] says whether user i

@@ -39,6 +39,9 @@ const (
 	// CheckDuplicateRejected fails when a login ID created earlier is created
 	// again, or its failure has no message.
 	CheckDuplicateRejected = "duplicate_rejected"
+	// CheckFieldErrorNamed fails when a 400 lists fieldErrors (ncpmock's own
+	// addition) that do not name the field and rule the case broke.
+	CheckFieldErrorNamed = "field_error_named"
 	// CheckDuplicateInBatch fails when a login ID repeated within one batch is
 	// created twice, or the other users of the batch are not created.
 	CheckDuplicateInBatch = "duplicate_in_batch"
@@ -50,6 +53,6 @@ func Checks() []string {
 		CheckNotAServerError, CheckStatusCodeConformance, CheckContentTypeConformance,
 		CheckResponseSchemaConformance, CheckNegativeDataRejection, CheckPositiveDataAcceptance,
 		CheckResponseReceived, CheckResponseTime, CheckResultPerUser, CheckUserIDFormat,
-		CheckNRNFormat, CheckUniqueIDs, CheckDuplicateRejected, CheckDuplicateInBatch,
+		CheckNRNFormat, CheckUniqueIDs, CheckDuplicateRejected, CheckDuplicateInBatch, CheckFieldErrorNamed,
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +46,6 @@ type suite struct {
 	cases    []*Case
 	report   *Report
 	repro    *reproWriter
-	nextUser int
 	seenIDs  map[string]string // user id -> the case that got it
 }
 
@@ -100,11 +99,31 @@ func selected(name string, only, skip []string) bool {
 	return false
 }
 
+// matches reports whether a case name matches a pattern: the name itself,
+// a prefix ending at a "/" ("negative" matches "negative/params/type"), or a
+// glob whose * matches any text, "/" included ("*loginId*"). Brackets are
+// literal, as in the names of rules ("params[].loginId/format").
 func matches(pattern, name string) bool {
 	if pattern == name || strings.HasPrefix(name, strings.TrimSuffix(pattern, "/")+"/") {
 		return true
 	}
-	ok, err := path.Match(pattern, name)
+	if !strings.ContainsAny(pattern, "*?") {
+		return false
+	}
+	var re strings.Builder
+	re.WriteString("^")
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			re.WriteString(".*")
+		case '?':
+			re.WriteString(".")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	re.WriteString("$")
+	ok, err := regexp.MatchString(re.String(), name)
 	return err == nil && ok
 }
 

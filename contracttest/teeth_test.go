@@ -90,7 +90,7 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 		case1  string   // a case that must fail
 	}{
 		{"accepts every body", acceptEverything, contracttest.Config{},
-			[]string{contracttest.CheckNegativeDataRejection}, "negative/101-users"},
+			[]string{contracttest.CheckNegativeDataRejection}, "negative/params/maxItems"},
 		{"500 for malformed JSON", func(a *answer) {
 			if bytes.Contains(a.body, []byte(`"rule":"json"`)) {
 				a.status, a.body = 500, []byte(`{"error":{"errorCode":"900","message":"Unexpected Error"}}`)
@@ -98,7 +98,7 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 		}, contracttest.Config{}, []string{contracttest.CheckNotAServerError, contracttest.CheckNegativeDataRejection}, "negative/malformed-json"},
 		{"one result for many users", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any { return rs[:1] })
-		}, contracttest.Config{}, []string{contracttest.CheckResultPerUser}, "positive/full"},
+		}, contracttest.Config{}, []string{contracttest.CheckResultPerUser}, "positive/typical"},
 		{"never reports duplicates", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				for i, r := range rs {
@@ -112,10 +112,10 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 		}, contracttest.Config{}, []string{contracttest.CheckDuplicateRejected, contracttest.CheckDuplicateInBatch}, "semantic/resubmit-duplicate"},
 		{"results in reverse order", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any { slices.Reverse(rs); return rs })
-		}, contracttest.Config{}, []string{contracttest.CheckResultPerUser}, "positive/full"},
+		}, contracttest.Config{}, []string{contracttest.CheckResultPerUser}, "positive/typical"},
 		{"success as a string", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any { rs[0]["success"] = "true"; return rs })
-		}, contracttest.Config{}, []string{contracttest.CheckResponseSchemaConformance, contracttest.CheckResultPerUser}, "positive/minimal"},
+		}, contracttest.Config{}, []string{contracttest.CheckResponseSchemaConformance, contracttest.CheckResultPerUser}, "positive/boundary/requiredOnly"},
 		{"id not a UUID", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				if rs[0]["success"] == true {
@@ -123,7 +123,7 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				}
 				return rs
 			})
-		}, contracttest.Config{}, []string{contracttest.CheckUserIDFormat, contracttest.CheckResponseSchemaConformance}, "positive/minimal"},
+		}, contracttest.Config{}, []string{contracttest.CheckUserIDFormat, contracttest.CheckResponseSchemaConformance}, "positive/boundary/requiredOnly"},
 		{"nrn of another id", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				if rs[0]["success"] == true {
@@ -131,9 +131,9 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				}
 				return rs
 			})
-		}, contracttest.Config{}, []string{contracttest.CheckNRNFormat}, "positive/minimal"},
+		}, contracttest.Config{}, []string{contracttest.CheckNRNFormat}, "positive/boundary/requiredOnly"},
 		{"nrn of another member", func(a *answer) {}, contracttest.Config{MemberNo: "7654321"},
-			[]string{contracttest.CheckNRNFormat}, "positive/minimal"},
+			[]string{contracttest.CheckNRNFormat}, "positive/boundary/requiredOnly"},
 		{"the same id twice", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				for _, r := range rs {
@@ -141,14 +141,14 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				}
 				return rs
 			})
-		}, contracttest.Config{}, []string{contracttest.CheckUniqueIDs}, "positive/full"},
+		}, contracttest.Config{}, []string{contracttest.CheckUniqueIDs}, "positive/typical"},
 		{"text/plain answers", func(a *answer) { a.header.Set("Content-Type", "text/plain") }, contracttest.Config{},
-			[]string{contracttest.CheckContentTypeConformance}, "positive/minimal"},
+			[]string{contracttest.CheckContentTypeConformance}, "positive/boundary/requiredOnly"},
 		{"422 for invalid bodies", func(a *answer) {
 			if a.status == 400 {
 				a.status = 422
 			}
-		}, contracttest.Config{}, []string{contracttest.CheckStatusCodeConformance, contracttest.CheckNegativeDataRejection}, "negative/0-users"},
+		}, contracttest.Config{}, []string{contracttest.CheckStatusCodeConformance, contracttest.CheckNegativeDataRejection}, "negative/params/minItems"},
 		{"a 400 without errorCode", func(a *answer) {
 			if a.status == 400 {
 				a.body = []byte(`{"message":"Invalid request"}`)
@@ -159,9 +159,14 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				rs[len(rs)-1] = map[string]any{"name": rs[len(rs)-1]["name"], "success": false, "message": "Invalid login ID."}
 				return rs
 			})
-		}, contracttest.Config{}, []string{contracttest.CheckPositiveDataAcceptance}, "positive/100-users"},
+		}, contracttest.Config{}, []string{contracttest.CheckPositiveDataAcceptance}, "positive/boundary/maxItems"},
+		{"fieldErrors naming the wrong field", func(a *answer) {
+			if a.status == 400 {
+				a.body = []byte(`{"errorCode":400,"message":"Invalid request","fieldErrors":[{"field":"params","rule":"type","message":"x"}]}`)
+			}
+		}, contracttest.Config{}, []string{contracttest.CheckFieldErrorNamed}, "negative/params[].loginId/format"},
 		{"slower than the maximum", func(a *answer) {}, contracttest.Config{MaxResponseTime: 1},
-			[]string{contracttest.CheckResponseTime}, "positive/minimal"},
+			[]string{contracttest.CheckResponseTime}, "positive/boundary/requiredOnly"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

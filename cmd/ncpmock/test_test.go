@@ -21,7 +21,7 @@ func TestTestCommand(t *testing.T) {
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "junit.xml")
 	code, stdout, stderr := runCLI(t, "test", "--target", srv.URL, "--seed", "2", "--junit", junit, "--json", filepath.Join(dir, "r.json"))
-	if code != 0 || !strings.Contains(stdout, "PASS  positive/minimal") || !strings.Contains(stdout, " passed, 0 failed, 0 skipped") {
+	if code != 0 || !strings.Contains(stdout, "PASS  positive/boundary/requiredOnly") || !strings.Contains(stdout, " passed, 0 failed, 0 skipped") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), "<testsuites") {
@@ -40,7 +40,7 @@ func TestTestCommand(t *testing.T) {
 	hs := &http.Server{Handler: bad}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
-	code, stdout, stderr = runCLI(t, "test", "--target", "http://"+ln.Addr().String(), "--only", "negative/101-users")
+	code, stdout, stderr = runCLI(t, "test", "--target", "http://"+ln.Addr().String(), "--only", "negative/params/maxItems")
 	if code != 1 || !strings.Contains(stdout, "negative_data_rejection") || !strings.Contains(stdout, "reproduce: curl") || stderr != "" {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
