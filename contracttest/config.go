@@ -103,7 +103,7 @@ func (cfg *Config) setDefaults() error {
 		return &UsageError{Msg: fmt.Sprintf("login domain %q: want a domain name such as example.com", cfg.LoginDomain)}
 	}
 	if cfg.RunID == "" {
-		cfg.RunID = newRunID(cfg.Seed, time.Now())
+		cfg.RunID = NewRunID(cfg.Seed, time.Now())
 	}
 	if !runIDRE.MatchString(cfg.RunID) {
 		return &UsageError{Msg: fmt.Sprintf("run ID %q: want 1 to 12 lowercase letters or digits", cfg.RunID)}
@@ -131,9 +131,9 @@ func (cfg *Config) setDefaults() error {
 	return nil
 }
 
-// newRunID returns 6 base-36 digits from the seed and the time, so that two
-// runs with one seed still create different login IDs.
-func newRunID(seed uint64, now time.Time) string {
+// NewRunID returns a run ID of 6 base-36 digits from the seed and the time,
+// so that two runs with one seed still create different login IDs.
+func NewRunID(seed uint64, now time.Time) string {
 	x := seed ^ uint64(now.UnixNano())
 	x ^= x >> 33
 	x *= 0xff51afd7ed558ccd

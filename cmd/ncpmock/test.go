@@ -25,6 +25,7 @@ type testOptions struct {
 	memberNo    string
 	nrnDomain   string
 	list        bool
+	runID       string
 }
 
 func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -42,6 +43,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.memberNo, "member-no", "", "member `number` expected in NRNs (default: any)")
 	fs.StringVar(&o.nrnDomain, "nrn-domain", "", "NRN platform expected, PUB or GOV (default: either)")
 	fs.BoolVar(&o.list, "list", false, "list the cases and exit")
+	fs.StringVar(&o.runID, "run-id", "", "`ID` in the login IDs the run creates, ncpmock-<ID>-<n>@<domain> (default: new for each run; with the same --seed and --run-id a run sends the same bytes)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("test: unexpected argument %q", args[0])}
@@ -54,7 +56,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	cfg := contracttest.Config{
 		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites,
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
-		MemberNo: o.memberNo, NRNDomain: o.nrnDomain,
+		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID,
 	}
 	if o.list {
 		names, err := contracttest.CaseNames(cfg)
@@ -74,7 +76,11 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 		return err
 	}
 	cfg.Signer = signer
-	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d; replay with --seed %d)\n", o.target, cfg.Seed, cfg.Seed)
+	if cfg.RunID == "" {
+		cfg.RunID = contracttest.NewRunID(cfg.Seed, time.Now())
+	}
+	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
+		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
 	if signer != nil {
 		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
 	}

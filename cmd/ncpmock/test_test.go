@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -75,5 +76,38 @@ func TestTestCommandSigns(t *testing.T) {
 	err = run(context.Background(), []string{"test", "--target", srv.URL}, func(k string) string { return env[k] }, &out, &errOut)
 	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "NCP_SECRET_KEY") {
 		t.Fatalf("one key only: exit %d, %v", code, err)
+	}
+}
+
+// TestTestCommandReplays: the same --seed and --run-id send the same bytes.
+func TestTestCommandReplays(t *testing.T) {
+	requests := func() string {
+		srv := mocktest.NewServer(t, mock.Config{})
+		dir := t.TempDir()
+		code, stdout, stderr := runCLI(t, "test", "--target", srv.URL, "--seed", "11", "--run-id", "replay1", "--json", filepath.Join(dir, "r.json"))
+		if code != 0 || !strings.Contains(stdout, "(seed 11, run replay1; replay with --seed 11 --run-id replay1)") {
+			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+		}
+		resp, err := srv.Client().Get(srv.URL + "/__admin/requests?limit=1000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var journal struct {
+			Requests []struct {
+				Body string `json:"body"`
+			} `json:"requests"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&journal); err != nil || len(journal.Requests) == 0 {
+			t.Fatalf("journal: %v", err)
+		}
+		var all strings.Builder
+		for _, r := range journal.Requests {
+			all.WriteString(r.Body)
+		}
+		return all.String()
+	}
+	if a, b := requests(), requests(); a != b {
+		t.Fatal("two runs with one seed and run ID sent different requests")
 	}
 }
