@@ -137,11 +137,11 @@ func (r *caseRun) expectCreated(ex *Exchange, loginIDs []string) []result {
 func (r *caseRun) checkResults(ex *Exchange, loginIDs []string) []result {
 	var results []result
 	if err := json.Unmarshal([]byte(ex.ResponseBody), &results); err != nil {
-		r.fail(ex, CheckResultPerUser, fmt.Sprintf("a JSON array of %d results", len(loginIDs)), describe(ex))
+		r.fail(ex, CheckResultPerUser, "a JSON array of "+plural(len(loginIDs), "result"), describe(ex))
 		return nil
 	}
 	if len(results) != len(loginIDs) {
-		r.fail(ex, CheckResultPerUser, fmt.Sprintf("%d results, one per requested user", len(loginIDs)),
+		r.fail(ex, CheckResultPerUser, plural(len(loginIDs), "result")+", one per requested user",
 			plural(len(results), "result"))
 		return nil
 	}
