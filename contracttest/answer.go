@@ -92,9 +92,9 @@ func (r *caseRun) expectRejected(ex *Exchange, want *openapi.Problem) {
 	}
 	got := make([]string, len(body.FieldErrors))
 	for i, p := range body.FieldErrors {
-		got[i] = p.Field + " " + p.Rule
+		got[i] = fieldName(p.Field) + " " + p.Rule
 	}
-	r.fail(ex, CheckFieldErrorNamed, fmt.Sprintf("fieldErrors naming %s %s", want.Field, want.Rule),
+	r.fail(ex, CheckFieldErrorNamed, fmt.Sprintf("fieldErrors naming %s %s", fieldName(want.Field), want.Rule),
 		strings.Join(first(got, 5), ", "))
 }
 
@@ -257,4 +257,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// fieldName shows the empty path of the body as a word.
+func fieldName(field string) string {
+	if field == "" {
+		return "(body)"
+	}
+	return field
 }
