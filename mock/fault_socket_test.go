@@ -140,7 +140,7 @@ func TestLatencyEndsWhenClientLeaves(t *testing.T) {
 	waiting := make(chan struct{}, 1)
 	s.sleep = func(ctx context.Context, d time.Duration) error {
 		waiting <- struct{}{}
-		return sleepTimer(ctx, d)
+		return s.sleepTimer(ctx, d)
 	}
 	ts := serve(t, s)
 	ctx, cancel := context.WithCancel(t.Context())
