@@ -302,8 +302,8 @@ func (x *exchange) closeConn(data []byte, reset bool) error {
 // closeAfter writes data to a hijacked conn and closes it.
 func closeAfter(conn net.Conn, data []byte, reset bool) {
 	if reset {
-		if tc, ok := conn.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0) // close sends RST, not FIN
+		if l, ok := conn.(lingerer); ok {
+			_ = l.SetLinger(0) // close sends RST, not FIN
 		}
 		_ = conn.Close()
 		return
