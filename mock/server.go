@@ -98,6 +98,9 @@ type Server struct {
 	journal   *journal // nil when off
 	exchanges sync.Pool
 	faultSeq  atomic.Uint64
+	started   time.Time
+	answered  atomic.Uint64                                    // requests answered, for Stats
+	inFlight  atomic.Int64                                     // requests being handled, for Stats
 	sleep     func(ctx context.Context, d time.Duration) error // replaced in tests
 	onHang    func()                                           // tests: a hang fault started waiting
 	onDone    func()                                           // tests: a request was answered and journaled
@@ -144,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 		journal:   newJournal(cfg.JournalSize),
 		releasing: make(chan struct{}),
 		closing:   make(chan struct{}),
+		started:   time.Now(),
 	}
 	s.sleep = s.sleepTimer
 	s.echo = s.routes()
