@@ -27,7 +27,7 @@ func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			return &GatewayErrorStatus{
 				Status: http.StatusUnauthorized, Code: "200", Message: "Authentication Failed",
-				Details: "The admin API needs its token: send Authorization: Bearer <token> or " + HeaderAdminToken + ".",
+				Details: "The admin API needs its token: send it as Authorization: Bearer TOKEN or " + HeaderAdminToken + ": TOKEN.",
 				Header:  http.Header{"Www-Authenticate": {`Bearer realm="ncpmock admin"`}},
 			}
 		}

@@ -147,13 +147,16 @@ func TestAdminToken(t *testing.T) {
 		{"header", []string{HeaderAdminToken, token}, 200},
 	}
 	for _, tc := range tests {
-		for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers} {
+		for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers, PathAdminStats} {
 			rec := do(t, s, http.MethodGet, p, "", tc.headers...)
 			if rec.Code != tc.want {
 				t.Errorf("%s %s: got %d, want %d", tc.name, p, rec.Code, tc.want)
 			}
 			if tc.want == 401 && (strings.Contains(rec.Body.String(), token) || rec.Header().Get("WWW-Authenticate") == "") {
 				t.Errorf("%s %s: got %s %v, want a 401 with WWW-Authenticate and no token", tc.name, p, rec.Body, rec.Header())
+			}
+			if tc.want == 401 && !strings.Contains(rec.Body.String(), "Authorization: Bearer TOKEN") {
+				t.Errorf("%s %s: got %s, want it to say, readably, how to send the token", tc.name, p, rec.Body)
 			}
 		}
 	}
@@ -170,7 +173,7 @@ func TestAdminToken(t *testing.T) {
 
 func TestNoAdmin(t *testing.T) {
 	s := newTestServer(t, Config{NoAdmin: true})
-	for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers, PathAdminFaults + "/x"} {
+	for _, p := range []string{PathAdminFaults, PathAdminRequests, PathAdminUsers, PathAdminStats, PathAdminFaults + "/x"} {
 		if rec := do(t, s, http.MethodGet, p, ""); rec.Code != 404 {
 			t.Errorf("GET %s: got %d, want 404", p, rec.Code)
 		}

@@ -35,17 +35,26 @@ type AppliedFault struct {
 	Rule string `json:"rule,omitempty"`
 	// LoginID is the trigger login ID when Source is SourceTrigger.
 	LoginID string `json:"loginId,omitempty"`
+	// CutShort is set when the server's shutdown (Server.Drain or Close)
+	// ended the fault's wait early: a latency or slow-body that was then
+	// answered at once, or a hang released.
+	CutShort bool `json:"cutShort,omitempty"`
 }
 
-// String describes the fault for headers and logs, such as "status (rule flaky)".
+// String describes the fault for headers and logs, such as "status (rule
+// flaky)" or "latency (header; cut short by shutdown)".
 func (a AppliedFault) String() string {
+	from := a.Source
 	switch {
 	case a.Rule != "":
-		return a.Kind + " (rule " + a.Rule + ")"
+		from = "rule " + a.Rule
 	case a.LoginID != "":
-		return a.Kind + " (trigger " + a.LoginID + ")"
+		from = "trigger " + a.LoginID
 	}
-	return a.Kind + " (" + a.Source + ")"
+	if a.CutShort {
+		from += "; cut short by shutdown"
+	}
+	return a.Kind + " (" + from + ")"
 }
 
 // Sentinel outcomes of a fault, which handleError answers by writing nothing.
@@ -181,17 +190,54 @@ func (x *exchange) appliedString() string {
 	return strings.Join(parts, ", ")
 }
 
-// sleep waits d, or until the client leaves.
+// errCutShort ends a fault's wait when the server closes (Server.Close).
+var errCutShort = errors.New("fault: wait cut short by the server's shutdown")
+
+// sleep waits d, until the client leaves (errClientGone), or until the
+// server closes: then the wait is cut short, the fault marked so, and the
+// request goes on to its answer. Time spent waiting does not count against
+// the write timeout of an HTTPServer.
 func (x *exchange) sleep(d time.Duration) error {
-	if err := x.s.sleep(x.Request().Context(), d); err != nil {
+	err := x.s.sleep(x.Request().Context(), d)
+	if errors.Is(err, errCutShort) {
+		x.cutShort()
+		err = nil
+	}
+	if err != nil {
 		x.gone = true
 		return errClientGone
 	}
+	x.restartWriteTimeout()
 	return nil
 }
 
-// sleepTimer is Server.sleep outside tests.
-func sleepTimer(ctx context.Context, d time.Duration) error {
+// cutShort marks the fault being applied (the last one) as cut short.
+func (x *exchange) cutShort() {
+	if n := len(x.applied); n > 0 && !x.applied[n-1].CutShort {
+		x.applied[n-1].CutShort = true
+		if x.deliver == nil { // nothing sent yet: the answer can say so
+			x.Response().Header().Add(HeaderWarning, x.applied[n-1].Kind+" cut short: the server is shutting down")
+		}
+	}
+}
+
+// restartWriteTimeout gives the answer the whole write timeout from now, as
+// if the fault's wait had not been: a fault must not be cut by the timeout
+// that guards against slow clients.
+func (x *exchange) restartWriteTimeout() {
+	if d, ok := x.Request().Context().Value(writeTimeoutKey{}).(time.Duration); ok && d > 0 {
+		_ = http.NewResponseController(x.Response()).SetWriteDeadline(time.Now().Add(d))
+	}
+}
+
+// sleepTimer is Server.sleep outside tests: it waits d, until ctx is done,
+// or until the server closes (errCutShort).
+func (s *Server) sleepTimer(ctx context.Context, d time.Duration) error {
+	select {
+	case <-s.closing:
+		return errCutShort
+	default:
+	}
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -202,6 +248,8 @@ func sleepTimer(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-s.closing:
+		return errCutShort
 	}
 }
 
@@ -254,8 +302,8 @@ func (x *exchange) closeConn(data []byte, reset bool) error {
 // closeAfter writes data to a hijacked conn and closes it.
 func closeAfter(conn net.Conn, data []byte, reset bool) {
 	if reset {
-		if tc, ok := conn.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0) // close sends RST, not FIN
+		if l, ok := conn.(lingerer); ok {
+			_ = l.SetLinger(0) // close sends RST, not FIN
 		}
 		_ = conn.Close()
 		return

@@ -8,8 +8,9 @@ import (
 const DefaultHangMax = 30 * time.Second
 
 // HangFault reads the request and never answers, until the client gives up
-// (its timeout), Max passes, or the server closes (Server.Close); then the
-// connection is closed without an answer. Nothing is created.
+// (its timeout), Max passes, or the server shuts down (Server.Drain or
+// Close); then the connection is closed without an answer. Nothing is
+// created. A hang writes nothing, so no write timeout ends it.
 //
 // Header: hang, hang=5s.
 type HangFault struct {
@@ -39,7 +40,8 @@ func (f *HangFault) apply(x *exchange) error {
 		x.gone = true
 		return errClientGone
 	case <-t.C:
-	case <-x.s.closing:
+	case <-x.s.releasing:
+		x.cutShort()
 	}
 	return x.closeConn(nil, false)
 }

@@ -140,7 +140,7 @@ func TestLatencyEndsWhenClientLeaves(t *testing.T) {
 	waiting := make(chan struct{}, 1)
 	s.sleep = func(ctx context.Context, d time.Duration) error {
 		waiting <- struct{}{}
-		return sleepTimer(ctx, d)
+		return s.sleepTimer(ctx, d)
 	}
 	ts := serve(t, s)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -259,4 +259,33 @@ func waitForEntry(t *testing.T, s *Server, done <-chan struct{}) JournalEntry {
 		t.Fatal("got no journal entry")
 	}
 	return e[0]
+}
+
+// TestConnectionFaultsThroughHTTPServer repeats the connection-level faults
+// on an HTTPServer, whose connections are wrapped by its connection limit:
+// the client must see the same errors as above.
+func TestConnectionFaultsThroughHTTPServer(t *testing.T) {
+	_, url := serveHTTP(t, newTestServer(t, Config{}), Limits{})
+	tests := []struct {
+		fault string
+		want  error
+	}{
+		{"reset", syscall.ECONNRESET},
+		{"empty", io.EOF},
+		{"hang=10ms", io.EOF},
+	}
+	for _, tc := range tests {
+		_, err := post(t.Context(), freshClient(t), url+bulkPath, bulkBody("a@example.com"), HeaderFault, tc.fault)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got error %v, want %v", tc.fault, err, tc.want)
+		}
+	}
+	resp, err := post(t.Context(), freshClient(t), url+bulkPath, bulkBody("b@example.com"), HeaderFault, "truncated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := readAll(resp.Body); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("truncated: got error %v, want io.ErrUnexpectedEOF", err)
+	}
 }

@@ -1,9 +1,11 @@
 package mock
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -33,8 +35,11 @@ type Limits struct {
 	// answered with 400.
 	ReadTimeout time.Duration
 	// WriteTimeout is how long a request may take from the end of its headers
-	// to the end of its answer, handler time included (so it must exceed any
-	// delay the handler adds); default DefaultWriteTimeout.
+	// to the end of its answer, handler time included; default
+	// DefaultWriteTimeout. Time the mock's faults spend waiting on purpose
+	// (latency, the pauses of slow-body) does not count: the timeout starts
+	// again when such a wait ends. A hang writes nothing, so it never ends a
+	// hang.
 	WriteTimeout time.Duration
 	// IdleTimeout is how long a keep-alive connection may wait for its next
 	// request; default DefaultIdleTimeout.
@@ -79,11 +84,14 @@ func orDefault[T int | time.Duration](v, def T) T {
 }
 
 // HTTPServer is an *http.Server configured with Limits, whose Serve also caps
-// concurrent connections. Stop it with Shutdown or Close, as any
-// *http.Server.
+// concurrent connections and whose Shutdown knows the mock's faults. Stop it
+// with Shutdown or Close. Its ConnState, BaseContext and RegisterOnShutdown
+// hooks are in use: do not replace the first two.
 type HTTPServer struct {
 	*http.Server
 	limits Limits
+	conns  connWatch
+	begun  chan struct{} // closed once http.Server's Shutdown has closed the listeners
 }
 
 // NewHTTPServer returns a server of h within l, or an error when a limit is
@@ -93,7 +101,7 @@ func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HTTPServer{
+	s := &HTTPServer{
 		Server: &http.Server{
 			Handler:           h,
 			MaxHeaderBytes:    l.MaxHeaderBytes,
@@ -103,8 +111,19 @@ func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 			IdleTimeout:       l.IdleTimeout,
 		},
 		limits: l,
-	}, nil
+		begun:  make(chan struct{}),
+	}
+	// Fault waits read the write timeout here, to restart it when they end.
+	base := context.WithValue(context.Background(), writeTimeoutKey{}, l.WriteTimeout)
+	s.BaseContext = func(net.Listener) context.Context { return base }
+	s.ConnState = s.conns.track
+	var once sync.Once
+	s.RegisterOnShutdown(func() { once.Do(func() { close(s.begun) }) })
+	return s, nil
 }
+
+// writeTimeoutKey is the request context key of the HTTPServer's WriteTimeout.
+type writeTimeoutKey struct{}
 
 // Limits returns the limits in force, defaults filled in.
 func (s *HTTPServer) Limits() Limits { return s.limits }

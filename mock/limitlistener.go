@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"net"
 	"sync"
 )
@@ -60,6 +61,19 @@ func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
 	return err
+}
+
+// lingerer is a connection whose close can send a reset (SetLinger(0)), as
+// *net.TCPConn.
+type lingerer interface{ SetLinger(sec int) error }
+
+// SetLinger passes on to the connection, so that the reset fault sends a
+// reset through the limit too.
+func (c *limitConn) SetLinger(sec int) error {
+	if l, ok := c.Conn.(lingerer); ok {
+		return l.SetLinger(sec)
+	}
+	return errors.ErrUnsupported
 }
 
 type limitConnCloseWrite struct {

@@ -18,6 +18,8 @@ import (
 // request's *exchange as their echo.Context.
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
 		x := s.newExchange(c)
 		defer s.releaseExchange(x)
 		err := next(x)
@@ -52,6 +54,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			attrs = append(attrs, slog.String("fault", x.appliedString()))
 		}
 		s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
+		s.answered.Add(1)
 		if s.onDone != nil {
 			s.onDone()
 		}

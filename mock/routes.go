@@ -54,6 +54,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	admin(http.MethodDelete, PathAdminFaults+"/:id", s.adminDeleteFault)
 	admin(http.MethodGet, PathAdminRequests, s.adminRequests)
 	admin(http.MethodDelete, PathAdminRequests, s.adminClearRequests)
+	admin(http.MethodGet, PathAdminStats, s.adminStats)
 }
 
 // handle registers a route, with middleware m for it alone, and remembers its

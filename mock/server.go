@@ -79,8 +79,9 @@ type Config struct {
 }
 
 // Server is the mock server, an http.Handler. It is safe for concurrent use.
-// Close releases the requests held by hang faults; call it when the
-// http.Server that serves it shuts down.
+// Requests held by faults (latency, slow-body, hang) outlive an http.Server's
+// Shutdown unless the mock is told: serve it with an HTTPServer, which does
+// so, or call Drain as the shutdown begins, or Close.
 type Server struct {
 	cfg       Config
 	spec      *openapi.Spec
@@ -97,11 +98,17 @@ type Server struct {
 	journal   *journal // nil when off
 	exchanges sync.Pool
 	faultSeq  atomic.Uint64
+	started   time.Time
+	answered  atomic.Uint64                                    // requests answered, for Stats
+	inFlight  atomic.Int64                                     // requests being handled, for Stats
 	sleep     func(ctx context.Context, d time.Duration) error // replaced in tests
 	onHang    func()                                           // tests: a hang fault started waiting
 	onDone    func()                                           // tests: a request was answered and journaled
-	closing   chan struct{}
-	closeOnce sync.Once
+
+	releasing   chan struct{} // closed by Drain or Close: hangs end
+	releaseOnce sync.Once
+	closing     chan struct{} // closed by Close: every fault wait ends
+	closeOnce   sync.Once
 }
 
 var (
@@ -138,9 +145,11 @@ func New(cfg Config) (*Server, error) {
 		allow:     make(map[string]string),
 		faults:    faults,
 		journal:   newJournal(cfg.JournalSize),
-		sleep:     sleepTimer,
+		releasing: make(chan struct{}),
 		closing:   make(chan struct{}),
+		started:   time.Now(),
 	}
+	s.sleep = s.sleepTimer
 	s.echo = s.routes()
 	return s, nil
 }
@@ -215,10 +224,26 @@ func (s *Server) Seed() uint64 { return s.cfg.Seed }
 // Spec returns the contract the server serves.
 func (s *Server) Spec() *openapi.Spec { return s.spec }
 
-// Close ends the requests held by hang faults (their connections close
-// without an answer) and makes later hangs end at once. The server goes on
-// answering everything else. Close is safe to call more than once.
+// Drain begins a graceful stop; call it when the http.Server that serves s
+// begins its Shutdown (HTTPServer.Shutdown does). Requests held by hang
+// faults are released at once: their connections close without an answer, as
+// at the end of any hang, and later hangs end at once. Latency and slow-body
+// faults go on waiting until ctx is done; then Drain calls Close, which cuts
+// their waits short so that their requests are answered before the
+// http.Server's own deadline: give ctx a deadline a little before that one.
+// Drain returns at once; it is safe to call more than once.
+func (s *Server) Drain(ctx context.Context) {
+	s.releaseOnce.Do(func() { close(s.releasing) })
+	context.AfterFunc(ctx, func() { _ = s.Close() })
+}
+
+// Close ends every wait a fault holds a request in, now and later: a hang
+// closes its connection without an answer; a latency or slow-body wait is cut
+// short and the request is answered at once (the journal and the access log
+// mark the fault "cut short"). The server goes on answering everything else.
+// Close is safe to call more than once.
 func (s *Server) Close() error {
+	s.releaseOnce.Do(func() { close(s.releasing) })
 	s.closeOnce.Do(func() { close(s.closing) })
 	return nil
 }

@@ -72,6 +72,13 @@ func (m *memoryStore) List(context.Context) ([]User, error) {
 	return append([]User(nil), m.users...), nil
 }
 
+// Count returns how many users the store holds.
+func (m *memoryStore) Count(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.users), nil
+}
+
 func (m *memoryStore) Reset(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

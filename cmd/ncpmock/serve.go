@@ -62,7 +62,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
 	o.auth.flags(fs)
 	limitFlags(fs, &o.limits)
-	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, how long requests in flight may take to finish")
+	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, how long requests in flight may take to finish (hang faults end at once; latency and slow-body faults are cut short near the end)")
 	fs.StringVar(&o.faultsFile, "faults", "", "YAML or JSON `file` of fault rules active from the start")
 	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
 	fs.BoolVar(&o.noAdmin, "no-admin", false, "turn the admin API (/__admin/) off")
@@ -98,8 +98,6 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if o.shutdown <= 0 {
 		return &usageError{msg: fmt.Sprintf("serve: --shutdown-timeout %s: want a positive duration", o.shutdown)}
 	}
-	// Closing the mock as the shutdown starts releases requests held by hang faults.
-	hs.RegisterOnShutdown(func() { _ = srv.Close() })
 	if host, _, err := net.SplitHostPort(o.addr); err == nil && !o.adminSafe(host) {
 		return o.adminExposed(o.addr) // refused before binding, when the address says so
 	}
@@ -202,8 +200,11 @@ func (o *serveOptions) adminExposed(addr string) error {
 }
 
 // serveUntilDone serves until ctx is cancelled, then stops accepting, lets
-// requests in flight finish (up to grace) and returns nil. Requests still
-// running after grace are cut off, and the error says so.
+// requests in flight finish (up to grace) and returns nil. The mock's faults
+// take part (see mock.HTTPServer.Shutdown): hangs are released at once, and
+// latency and slow-body waits still running near the end of grace are cut
+// short so that their requests are answered in time. Requests still running
+// after grace are cut off, and the error says so.
 func serveUntilDone(ctx context.Context, e *env, ln net.Listener, hs *mock.HTTPServer, grace time.Duration) error {
 	announced := make(chan struct{})
 	hs.RegisterOnShutdown(func() {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -171,17 +171,30 @@ func TestServeLimitFlags(t *testing.T) {
 }
 
 // TestServeKeepsSecretsOutOfOutput sends signed, mis-signed and unsigned
-// requests and then looks for the secret keys and every signature sent in
-// all that the server printed and answered.
+// requests, some carrying the admin token, and admin requests with the right
+// and wrong tokens; then it reads the journal (GET /__admin/requests) and
+// looks for the secret keys, the admin token, the wrong tokens and every
+// signature sent in all that the server printed and answered, the journal
+// included.
 func TestServeKeepsSecretsOutOfOutput(t *testing.T) {
+	const adminToken = "s3cr3t-admin-token-value"
 	good := apigw.Credentials{AccessKey: "AKGOOD", SecretKey: "s3cr3t-good-key-value"}
 	file := writeKeysFile(t, "AKGOOD s3cr3t-good-key-value\nAKFILE s3cr3t-file-key-value\n")
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			r := startServe(t, nil, "--auth", "ncp", "--credentials", file, "--access-key", "AKFLAG",
-				"--secret-key", "s3cr3t-flag-key-value", "--log-format", format)
-			var answers []string
-			var signatures []string
+			r := startServe(t, map[string]string{envAdminToken: adminToken}, "--auth", "ncp", "--credentials", file,
+				"--access-key", "AKFLAG", "--secret-key", "s3cr3t-flag-key-value", "--log-format", format)
+			var answers, signatures []string
+			do := func(req *http.Request) string {
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				data, _ := io.ReadAll(resp.Body)
+				answers = append(answers, resp.Status+" "+fmt.Sprint(resp.Header)+" "+string(data))
+				return string(data)
+			}
 			send := func(c apigw.Credentials, body string, edit func(h http.Header)) {
 				req, err := http.NewRequest(http.MethodPost, r.url+"/api/v1/users/bulk", strings.NewReader(body))
 				if err != nil {
@@ -191,13 +204,17 @@ func TestServeKeepsSecretsOutOfOutput(t *testing.T) {
 				(&apigw.Signer{Credentials: c, Now: func() time.Time { return time.Now() }}).Sign(req)
 				edit(req.Header)
 				signatures = append(signatures, req.Header.Get(apigw.HeaderSignature))
-				resp, err := http.DefaultClient.Do(req)
+				do(req)
+			}
+			admin := func(path string, header ...string) string {
+				req, err := http.NewRequest(http.MethodGet, r.url+path, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				data, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				answers = append(answers, resp.Status+" "+string(data))
+				for i := 0; i+1 < len(header); i += 2 {
+					req.Header.Set(header[i], header[i+1])
+				}
+				return do(req)
 			}
 			keep := func(http.Header) {}
 			send(good, oneUserBody, keep)
@@ -206,6 +223,16 @@ func TestServeKeepsSecretsOutOfOutput(t *testing.T) {
 			send(apigw.Credentials{AccessKey: "AKNOBODY", SecretKey: "s3cr3t-unknown-key"}, oneUserBody, keep)
 			send(good, oneUserBody, func(h http.Header) { h.Set(apigw.HeaderTimestamp, "1") })
 			send(good, oneUserBody, func(h http.Header) { h.Del(apigw.HeaderTimestamp) })
+			send(good, oneUserBody, func(h http.Header) { h.Set("X-Ncpmock-Admin-Token", adminToken) })
+			send(good, oneUserBody, func(h http.Header) { h.Set("Authorization", "Bearer "+adminToken) })
+			admin("/__admin/faults", "X-Ncpmock-Admin-Token", "s3cr3t-wrong-admin-token")
+			admin("/__admin/faults", "Authorization", "Bearer s3cr3t-wrong-bearer-token")
+			admin("/__admin/faults", "Authorization", "s3cr3t-not-even-bearer")
+			journal := admin("/__admin/requests", "Authorization", "Bearer "+adminToken)
+			if n := strings.Count(journal, `"method":"POST"`); n != len(signatures) || !strings.Contains(journal, `"X-Ncp-Apigw-Signature-V2":"[REDACTED]"`) ||
+				!strings.Contains(journal, `"X-Ncpmock-Admin-Token":"[REDACTED]"`) {
+				t.Fatalf("the journal does not hold the %d requests sent, with secrets redacted (%d found):\n%s", len(signatures), n, journal)
+			}
 			r.cancel()
 			if err := r.wait(t); err != nil {
 				t.Fatal(err)
@@ -215,11 +242,11 @@ func TestServeKeepsSecretsOutOfOutput(t *testing.T) {
 				stdout.WriteString(line + "\n")
 			}
 			all := stdout.String() + r.stderr.String() + strings.Join(answers, "\n")
-			if !strings.Contains(r.stderr.String(), "AKGOOD") || !strings.Contains(r.stderr.String(), "401") {
+			if !strings.Contains(r.stderr.String(), "AKGOOD") || !strings.Contains(r.stderr.String(), "401") ||
+				!strings.Contains(r.stderr.String(), "/__admin/requests") {
 				t.Fatalf("the access log does not show the requests:\n%s", r.stderr.String())
 			}
-			secrets := append([]string{"s3cr3t"}, signatures...)
-			for _, s := range secrets {
+			for _, s := range append([]string{"s3cr3t"}, signatures...) {
 				if s != "" && strings.Contains(all, s) {
 					t.Errorf("output reveals %q:\n%s", s, all)
 				}
@@ -229,11 +256,22 @@ func TestServeKeepsSecretsOutOfOutput(t *testing.T) {
 }
 
 func TestServeUsageErrorHidesSecret(t *testing.T) {
-	var stdout strings.Builder
-	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--auth", "ncp", "--secret-key", "s3cr3t"},
-		func(string) string { return "" }, &stdout, io.Discard)
-	var ue *usageError
-	if !errors.As(err, &ue) || strings.Contains(err.Error(), "s3cr3t") {
-		t.Errorf("got %v, want a usage error without the secret", err)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"secret key", nil, []string{"--auth", "ncp", "--secret-key", "s3cr3t"}},
+		{"admin token flag", nil, []string{"--admin-token", "s3cr3t", "--max-body-bytes", "-1"}},
+		{"admin token env", map[string]string{envAdminToken: "s3cr3t"}, []string{"--journal-size", "-1"}},
+		{"admin token off loopback", nil, []string{"--admin-token", "s3cr3t", "--addr", "192.0.2.1:0"}},
+	}
+	for _, tc := range tests {
+		var stdout, stderr strings.Builder
+		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)
+		err := run(t.Context(), args, mapEnv(tc.env), &stdout, &stderr)
+		if err == nil || strings.Contains(err.Error()+stdout.String()+stderr.String(), "s3cr3t") {
+			t.Errorf("%s: got %v (stdout %q, stderr %q), want an error without the secret", tc.name, err, stdout.String(), stderr.String())
+		}
 	}
 }

@@ -16,7 +16,7 @@ func limitFlags(fs *flag.FlagSet, l *mock.Limits) {
 	fs.IntVar(&l.MaxHeaderBytes, "max-header-bytes", mock.DefaultMaxHeaderBytes, "largest request line and headers, in `bytes` (431 beyond)")
 	fs.DurationVar(&l.ReadHeaderTimeout, "read-header-timeout", mock.DefaultReadHeaderTimeout, "how long a client may take to send its headers")
 	fs.DurationVar(&l.ReadTimeout, "read-timeout", mock.DefaultReadTimeout, "how long a client may take to send a whole request")
-	fs.DurationVar(&l.WriteTimeout, "write-timeout", mock.DefaultWriteTimeout, "how long a request may take from its headers to the end of its answer")
+	fs.DurationVar(&l.WriteTimeout, "write-timeout", mock.DefaultWriteTimeout, "how long a request may take from its headers to the end of its answer, not counting the waits of latency and slow-body faults")
 	fs.DurationVar(&l.IdleTimeout, "idle-timeout", mock.DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.IntVar(&l.MaxConns, "max-conns", mock.DefaultMaxConns, "most connections open at once; more clients wait until one closes")
 }

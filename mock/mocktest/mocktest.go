@@ -47,7 +47,9 @@ func (s *Server) BulkURL() string {
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close shuts the server down and waits for requests in flight, after ending
-// those held by hang faults. It is safe to call more than once.
+// every fault wait (see mock.Server.Close: hangs close without an answer,
+// latency and slow-body faults answer at once), so that a test never waits
+// for a fault. It is safe to call more than once.
 func (s *Server) Close() {
 	_ = s.Mock.Close()
 	s.ts.Close()
