@@ -2,7 +2,6 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,16 +28,13 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	warnings, err := s.validator.Validate(req.Context(), req.Header.Get(echo.HeaderContentType), body)
+	var bulk openapi.BulkRequest
+	warnings, err := s.validator.Decode(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	for _, w := range warnings {
 		c.Response().Header().Add(HeaderWarning, headerSafe(w.String()))
 	}
 	if err != nil {
 		return err
-	}
-	var bulk openapi.BulkRequest
-	if err := json.Unmarshal(body, &bulk); err != nil {
-		return fmt.Errorf("decode a validated body: %w", err)
 	}
 	results, err := s.create(c, bulk.Params)
 	if err != nil {

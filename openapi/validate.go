@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
@@ -18,6 +19,13 @@ type ValidatorConfig struct {
 	// Strict reports properties the spec does not declare as problems (and so
 	// rejects the request). By default they are only warnings.
 	Strict bool
+	// Reference validates every body with kin-openapi alone, the reference
+	// the compiled validator is tested against. It is several times slower.
+	// By default the request schema is compiled once into a validator that
+	// checks a body in a single pass over its bytes and gives the same
+	// answers; schemas it cannot compile (see Validator.Compiled) are
+	// validated with kin-openapi either way.
+	Reference bool
 }
 
 // Validator checks request bodies of the createUsersBulk operation against the
@@ -27,6 +35,8 @@ type Validator struct {
 	spec   *Spec
 	strict bool
 	opts   *openapi3filter.Options
+	fast   *fastPath // nil: the reference validates every body
+	why    error     // why fast is nil
 }
 
 // NewValidator returns a Validator for the spec's createUsersBulk operation.
@@ -40,7 +50,23 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: spec.doc.GetSchemaValidationOptions(),
 	}
-	return &Validator{spec: spec, strict: cfg.Strict, opts: opts}, nil
+	v := &Validator{spec: spec, strict: cfg.Strict, opts: opts}
+	if cfg.Reference {
+		v.why = errReferenceChosen
+	} else {
+		v.fast, v.why = newFastPath(spec)
+	}
+	return v, nil
+}
+
+var errReferenceChosen = errors.New("the reference validator was chosen (ValidatorConfig.Reference)")
+
+// Compiled reports whether the validator checks bodies with the compiled
+// single-pass validator and, when it does not, why: the reference was asked
+// for, or the schema uses a construct the compiler does not support (such as
+// oneOf), in which case kin-openapi validates every body.
+func (v *Validator) Compiled() (bool, error) {
+	return v.fast != nil, v.why
 }
 
 // Validate checks one request body with the given Content-Type header. It
@@ -48,7 +74,21 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 // a *ValidationError listing every problem when the request is invalid. The
 // context is passed on to kin-openapi.
 func (v *Validator) Validate(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
-	if p, ok := v.checkContentType(contentType); !ok {
+	return v.check(ctx, contentType, body, nil)
+}
+
+// Decode validates a body as Validate does and, when it is valid, decodes it
+// into dst in the same pass. Properties bind to the fields whose JSON names
+// match them exactly; of duplicate keys the last counts, as in validation.
+// When the body is invalid dst is left zero.
+func (v *Validator) Decode(ctx context.Context, contentType string, body []byte, dst *BulkRequest) (warnings []Problem, err error) {
+	*dst = BulkRequest{}
+	return v.check(ctx, contentType, body, dst)
+}
+
+func (v *Validator) check(ctx context.Context, contentType string, body []byte, dst *BulkRequest) ([]Problem, error) {
+	mt, p, ok := v.checkContentType(contentType)
+	if !ok {
 		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -56,6 +96,25 @@ func (v *Validator) Validate(ctx context.Context, contentType string, body []byt
 			Rule: RuleBody, Message: "a JSON request body is required",
 		}}}
 	}
+	if v.fast != nil && v.fast.handles(mt, contentType) {
+		if warnings, err, done := v.fast.validate(body, v.strict, dst); done {
+			return warnings, err
+		}
+		// The pass gave up (malformed or unusual JSON): the reference decides.
+	}
+	warnings, err := v.reference(ctx, contentType, body)
+	if err == nil && dst != nil {
+		if err := json.Unmarshal(body, dst); err != nil {
+			*dst = BulkRequest{}
+			return warnings, fmt.Errorf("decode a validated body: %w", err)
+		}
+	}
+	return warnings, err
+}
+
+// reference validates with kin-openapi and ncpmock's walk of the decoded
+// body: the behaviour the compiled validator must reproduce.
+func (v *Validator) reference(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
 	value, err := decodeJSON(body)
 	if err != nil {
 		return nil, &ValidationError{Problems: []Problem{jsonProblem(err)}}
@@ -77,18 +136,24 @@ func (v *Validator) Validate(ctx context.Context, contentType string, body []byt
 	return warnings, nil
 }
 
-func (v *Validator) checkContentType(contentType string) (Problem, bool) {
+// checkContentType returns the declared media type a Content-Type header
+// selects, or the problem with it.
+func (v *Validator) checkContentType(contentType string) (*openapi3.MediaType, Problem, bool) {
+	content := v.spec.op.RequestBody.Value.Content
+	mt := content.Get(contentType)
+	if mt != nil && content[contentType] == mt {
+		return mt, Problem{}, true // a declared media type, as it is: no need to parse it
+	}
 	declared := v.spec.RequestContentTypes()
 	if contentType == "" {
-		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"the Content-Type header is missing; send %s", joinOr(declared))}, false
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil ||
-		v.spec.op.RequestBody.Value.Content.Get(contentType) == nil {
-		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || mt == nil {
+		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"Content-Type %q is not accepted; send %s", contentType, joinOr(declared))}, false
 	}
-	return Problem{}, true
+	return mt, Problem{}, true
 }
 
 // validateSchema runs kin-openapi's request body validation.
