@@ -40,16 +40,16 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, results)
+	return s.writeResults(c, results)
 }
 
 // create stores the users and builds their results.
 func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.UserResult, error) {
 	now := s.cfg.Now()
+	ids, nrns := s.newIDs(len(params))
 	users := make([]User, len(params))
 	for i, p := range params {
-		id := s.faker.UUID()
-		users[i] = User{ID: id, LoginID: p.LoginID, NRN: s.nrn(id), CreatedAt: now, Request: p}
+		users[i] = User{ID: ids[i], LoginID: p.LoginID, NRN: nrns[i], CreatedAt: now, Request: p}
 	}
 	added, err := s.store.Insert(c.Request().Context(), users)
 	if err != nil {
@@ -66,10 +66,28 @@ func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.
 	return results, nil
 }
 
-// nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.
-func (s *Server) nrn(id string) string {
-	return "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/" + id
+// writeResults answers 200 with the results, as c.JSON would but encoded by
+// appendResults into a pooled buffer. A request with a query (such as
+// ?pretty) goes through c.JSON.
+func (s *Server) writeResults(c echo.Context, results []openapi.UserResult) error {
+	if c.Request().URL.RawQuery != "" {
+		return c.JSON(http.StatusOK, results)
+	}
+	bp, _ := s.buffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b := appendResults((*bp)[:0], results)
+	err := c.JSONBlob(http.StatusOK, b) // writers must not keep b (io.Writer)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b
+		s.buffers.Put(bp)
+	}
+	return err
 }
+
+// maxPooledBuffer bounds the answer buffers kept for reuse.
+const maxPooledBuffer = 1 << 16
 
 // readBody reads the whole body, refusing more than limit bytes.
 func readBody(r *http.Request, limit int64) ([]byte, error) {

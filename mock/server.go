@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,6 +72,7 @@ type Server struct {
 	echo      *echo.Echo
 	allow     map[string]string // path -> the methods it answers
 	traceSeq  atomic.Uint64
+	buffers   sync.Pool // of *[]byte, for answers
 }
 
 var (
