@@ -1,10 +1,10 @@
 package mock
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,11 +24,15 @@ const (
 // answer one result per requested user in request order.
 func (s *Server) createUsers(c echo.Context) error {
 	req := c.Request()
-	body, err := readBody(req, s.cfg.MaxBodyBytes)
+	buf := s.buffer()
+	defer s.recycle(buf)
+	body, err := readBody(req, s.cfg.MaxBodyBytes, (*buf)[:0])
+	*buf = body // also when it grew, to recycle it
 	if err != nil {
 		return err
 	}
 	var bulk openapi.BulkRequest
+	// Decode copies what it keeps, so the buffer can be reused.
 	warnings, err := s.validator.Decode(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	for _, w := range warnings {
 		c.Response().Header().Add(HeaderWarning, headerSafe(w.String()))
@@ -36,76 +40,102 @@ func (s *Server) createUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	results, err := s.create(c, bulk.Params)
+	users, added, err := s.create(c, bulk.Params)
 	if err != nil {
 		return err
 	}
-	return s.writeResults(c, results)
+	return s.writeResults(c, users, added)
 }
 
-// create stores the users and builds their results.
-func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.UserResult, error) {
+// create stores the users and reports which were added.
+func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]User, []bool, error) {
 	now := s.cfg.Now()
-	ids, nrns := s.newIDs(len(params))
 	users := make([]User, len(params))
 	for i, p := range params {
-		users[i] = User{ID: ids[i], LoginID: p.LoginID, NRN: nrns[i], CreatedAt: now, Request: p}
+		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p}
 	}
+	s.assignIDs(users)
 	added, err := s.store.Insert(c.Request().Context(), users)
 	if err != nil {
-		return nil, fmt.Errorf("store users: %w", err)
+		return nil, nil, fmt.Errorf("store users: %w", err)
 	}
-	results := make([]openapi.UserResult, len(users))
+	return users, added, nil
+}
+
+// results returns the answer to a batch: one result per user, in order.
+func results(users []User, added []bool) []openapi.UserResult {
+	out := make([]openapi.UserResult, len(users))
 	for i, u := range users {
 		if added[i] {
-			results[i] = openapi.UserResult{ID: u.ID, NRN: u.NRN, Name: u.LoginID, Success: true}
+			out[i] = openapi.UserResult{ID: u.ID, NRN: u.NRN, Name: u.LoginID, Success: true}
 		} else {
-			results[i] = openapi.UserResult{Name: u.LoginID, Message: MsgDuplicateLoginID}
+			out[i] = openapi.UserResult{Name: u.LoginID, Message: MsgDuplicateLoginID}
 		}
 	}
-	return results, nil
+	return out
 }
 
 // writeResults answers 200 with the results, as c.JSON would but encoded by
 // appendResults into a pooled buffer. A request with a query (such as
 // ?pretty) goes through c.JSON.
-func (s *Server) writeResults(c echo.Context, results []openapi.UserResult) error {
+func (s *Server) writeResults(c echo.Context, users []User, added []bool) error {
 	if c.Request().URL.RawQuery != "" {
-		return c.JSON(http.StatusOK, results)
+		return c.JSON(http.StatusOK, results(users, added))
 	}
-	bp, _ := s.buffers.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
-	}
-	b := appendResults((*bp)[:0], results)
-	err := c.JSONBlob(http.StatusOK, b) // writers must not keep b (io.Writer)
-	if cap(b) <= maxPooledBuffer {
-		*bp = b
-		s.buffers.Put(bp)
-	}
-	return err
+	buf := s.buffer()
+	defer s.recycle(buf)
+	*buf = appendResults((*buf)[:0], users, added)
+	return c.JSONBlob(http.StatusOK, *buf) // writers must not keep it (io.Writer)
 }
 
-// maxPooledBuffer bounds the answer buffers kept for reuse.
-const maxPooledBuffer = 1 << 16
+// maxPooledBuffer bounds the buffers kept for reuse.
+const maxPooledBuffer = 256 << 10
 
-// readBody reads the whole body, refusing more than limit bytes.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// buffer returns a buffer for a request body or an answer; recycle it when
+// nothing refers to it any more.
+func (s *Server) buffer() *[]byte {
+	if b, ok := s.buffers.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+func (s *Server) recycle(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		*b = (*b)[:0]
+		s.buffers.Put(b)
+	}
+}
+
+// readBody reads the whole body into buf, refusing more than limit bytes.
+func readBody(r *http.Request, limit int64, buf []byte) ([]byte, error) {
 	if r.ContentLength > limit {
-		return nil, &bodyTooLargeError{limit: limit}
+		return buf, &bodyTooLargeError{limit: limit}
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+	if r.ContentLength >= 0 {
+		// net/http delivers exactly ContentLength bytes or an error.
+		buf = slices.Grow(buf[:0], int(r.ContentLength))[:r.ContentLength]
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
+			return buf[:0], fmt.Errorf("read body: %w", err)
+		}
+		return buf, nil
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(512, len(buf)))
+		}
+		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:0], &bodyTooLargeError{limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], fmt.Errorf("read body: %w", err)
+		}
 	}
-	if n > limit {
-		return nil, &bodyTooLargeError{limit: limit}
-	}
-	return buf.Bytes(), nil
 }
 
 // headerSafe makes text fit in a header value: printable ASCII only.

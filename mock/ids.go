@@ -1,28 +1,32 @@
 package mock
 
-import "github.com/brianvoe/gofakeit/v7"
+import (
+	"strings"
 
-// newIDs returns n user IDs and their NRNs, drawn from the server's faker
-// exactly as n calls of its UUID method would (version 4 UUIDs, lower-case
+	"github.com/brianvoe/gofakeit/v7"
+)
+
+// assignIDs gives each user an ID and its NRN, drawn from the server's faker
+// exactly as calls of its UUID method would (version 4 UUIDs, lower-case
 // hex), but built in one string so that a batch costs one allocation.
-func (s *Server) newIDs(n int) (ids, nrns []string) {
+func (s *Server) assignIDs(users []User) {
 	prefix := "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/"
-	var b []byte
-	b = make([]byte, 0, n*(2*uuidLen+len(prefix)))
-	for range n {
-		b = appendUUID(b, s.faker)
-		b = append(b, prefix...)
-		b = append(b, b[len(b)-uuidLen-len(prefix):len(b)-len(prefix)]...)
-	}
-	all := string(b)
-	ids, nrns = make([]string, n), make([]string, n)
 	step := 2*uuidLen + len(prefix)
-	for i := range n {
-		at := i * step
-		ids[i] = all[at : at+uuidLen]
-		nrns[i] = all[at+uuidLen : at+step]
+	var sb strings.Builder
+	sb.Grow(len(users) * step)
+	var u [uuidLen]byte
+	for range users {
+		appendUUID(u[:0], s.faker)
+		sb.Write(u[:])
+		sb.WriteString(prefix)
+		sb.Write(u[:])
 	}
-	return ids, nrns
+	all := sb.String()
+	for i := range users {
+		at := i * step
+		users[i].ID = all[at : at+uuidLen]
+		users[i].NRN = all[at+uuidLen : at+step]
+	}
 }
 
 const uuidLen = 36

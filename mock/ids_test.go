@@ -14,20 +14,17 @@ func TestNewIDsAreTheFakersUUIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, nrns := s.newIDs(5)
-	more, _ := s.newIDs(2)
+	users, more := make([]User, 5), make([]User, 2)
+	s.assignIDs(users)
+	s.assignIDs(nil)
+	s.assignIDs(more)
 	f := openapi.NewFaker(99)
-	for i, id := range append(ids, more...) {
-		if want := f.UUID(); id != want {
-			t.Errorf("id %d: got %q, want %q", i, id, want)
+	for i, u := range append(users, more...) {
+		if want := f.UUID(); u.ID != want {
+			t.Errorf("id %d: got %q, want %q", i, u.ID, want)
 		}
-	}
-	for i, nrn := range nrns {
-		if want := fmt.Sprintf("nrn:GOV:SSO::42:User/%s", ids[i]); nrn != want {
-			t.Errorf("nrn %d: got %q, want %q", i, nrn, want)
+		if want := fmt.Sprintf("nrn:GOV:SSO::42:User/%s", u.ID); u.NRN != want {
+			t.Errorf("nrn %d: got %q, want %q", i, u.NRN, want)
 		}
-	}
-	if ids, nrns := s.newIDs(0); len(ids) != 0 || len(nrns) != 0 {
-		t.Errorf("newIDs(0): got %q, %q", ids, nrns)
 	}
 }

@@ -2,40 +2,40 @@ package mock
 
 import (
 	"unicode/utf8"
-
-	"github.com/ncpmock/ncpmock/openapi"
 )
 
-// appendResults appends results as JSON, byte for byte what echo's
-// c.JSON (encoding/json's Encoder: HTML-escaped, newline-terminated) writes,
-// at a fraction of the cost.
-func appendResults(dst []byte, results []openapi.UserResult) []byte {
+// appendResults appends the answer to a batch (see results) as JSON, byte
+// for byte what echo's c.JSON (encoding/json's Encoder: HTML-escaped,
+// newline-terminated) writes, at a fraction of the cost.
+func appendResults(dst []byte, users []User, added []bool) []byte {
 	dst = append(dst, '[')
-	for i := range results {
+	for i := range users {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		r := &results[i]
+		u := &users[i]
+		if !added[i] {
+			dst = append(dst, `{"name":`...)
+			dst = appendJSONString(dst, u.LoginID)
+			dst = append(dst, `,"success":false,"message":`...)
+			dst = appendJSONString(dst, MsgDuplicateLoginID)
+			dst = append(dst, '}')
+			continue
+		}
 		dst = append(dst, '{')
-		if r.ID != "" {
+		if u.ID != "" {
 			dst = append(dst, `"id":`...)
-			dst = appendJSONString(dst, r.ID)
+			dst = appendJSONString(dst, u.ID)
 			dst = append(dst, ',')
 		}
-		if r.NRN != "" {
+		if u.NRN != "" {
 			dst = append(dst, `"nrn":`...)
-			dst = appendJSONString(dst, r.NRN)
+			dst = appendJSONString(dst, u.NRN)
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"name":`...)
-		dst = appendJSONString(dst, r.Name)
-		if r.Success {
-			dst = append(dst, `,"success":true,"message":`...)
-		} else {
-			dst = append(dst, `,"success":false,"message":`...)
-		}
-		dst = appendJSONString(dst, r.Message)
-		dst = append(dst, '}')
+		dst = appendJSONString(dst, u.LoginID)
+		dst = append(dst, `,"success":true,"message":""}`...)
 	}
 	return append(dst, ']', '\n')
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
-
-	"github.com/ncpmock/ncpmock/openapi"
 )
 
 var resultNames = []string{
@@ -14,30 +12,26 @@ var resultNames = []string{
 }
 
 func TestAppendResultsMatchesEncodingJSON(t *testing.T) {
-	var results []openapi.UserResult
+	var users []User
+	var added []bool
 	for i, name := range resultNames {
-		r := openapi.UserResult{Name: name, Message: resultNames[(i+3)%len(resultNames)]}
+		u := User{LoginID: name}
 		if i%2 == 0 {
-			r = openapi.UserResult{ID: name, NRN: "nrn:PUB:SSO::1:User/" + name, Name: name, Success: true}
+			u.ID, u.NRN = name, "nrn:PUB:SSO::1:User/"+name
 		}
-		results = append(results, r)
-		checkResults(t, results)
+		users, added = append(users, u), append(added, i%2 == 0)
+		checkResults(t, users, added)
 	}
-	checkResults(t, nil)
-	checkResults(t, []openapi.UserResult{})
+	checkResults(t, []User{}, []bool{})
 }
 
-func checkResults(t *testing.T, results []openapi.UserResult) {
+func checkResults(t *testing.T, users []User, added []bool) {
 	t.Helper()
 	var want bytes.Buffer
-	if err := json.NewEncoder(&want).Encode(results); err != nil {
+	if err := json.NewEncoder(&want).Encode(results(users, added)); err != nil {
 		t.Fatal(err)
 	}
-	if results == nil {
-		want.Reset()
-		want.WriteString("[]\n") // the handler never answers null
-	}
-	if got := appendResults(nil, results); !bytes.Equal(got, want.Bytes()) {
+	if got := appendResults(nil, users, added); !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("got  %s\nwant %s", got, want.Bytes())
 	}
 }

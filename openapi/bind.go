@@ -31,7 +31,7 @@ type binding struct {
 	kind   bindKind
 	ptr    bool         // the Go value is a pointer to typ
 	typ    reflect.Type // the type bound (the element type of a pointer)
-	slab   int          // for a pointer to a struct: its slab in the arena
+	site   int          // for a pointer to a struct or a slice: its site in the arena
 	fields []fieldBinding
 	elem   *binding // of a slice's elements or a map's values
 }
@@ -49,15 +49,20 @@ type bindKey struct {
 
 type bindCompiler struct {
 	memo  map[bindKey]*binding
-	slabs []reflect.Type
+	sites int
 }
 
 // compileBinding returns the binding of n to values of type t (nil when
-// nothing of n can be bound to t), and the struct types the arena allocates.
-func compileBinding(n *node, t reflect.Type) (*binding, []reflect.Type) {
-	c := &bindCompiler{memo: make(map[bindKey]*binding)}
+// nothing of n can be bound to t), and the number of arena sites it uses.
+func compileBinding(n *node, t reflect.Type) (*binding, int) {
+	c := &bindCompiler{memo: make(map[bindKey]*binding), sites: 1} // site 0: strings
 	b := c.binding(n, t)
-	return b, c.slabs
+	return b, c.sites
+}
+
+func (c *bindCompiler) site() int {
+	c.sites++
+	return c.sites - 1
 }
 
 func (c *bindCompiler) binding(n *node, t reflect.Type) *binding {
@@ -83,7 +88,7 @@ func (c *bindCompiler) binding(n *node, t reflect.Type) *binding {
 		if b.ptr || n.items == nil {
 			return c.none(n, t)
 		}
-		b.kind, b.elem = bindSlice, c.binding(n.items, b.typ.Elem())
+		b.kind, b.elem, b.site = bindSlice, c.binding(n.items, b.typ.Elem()), c.site()
 	case reflect.Map:
 		if b.ptr || n.ap == nil || b.typ.Key().Kind() != reflect.String {
 			return c.none(n, t)
@@ -103,8 +108,7 @@ func (c *bindCompiler) none(n *node, t reflect.Type) *binding {
 func (c *bindCompiler) structBinding(b *binding, n *node) {
 	b.kind = bindStruct
 	if b.ptr {
-		b.slab = len(c.slabs)
-		c.slabs = append(c.slabs, b.typ)
+		b.site = c.site()
 	}
 	b.fields = make([]fieldBinding, len(n.props))
 	for i, prop := range n.props {
@@ -125,12 +129,16 @@ func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-// arena allocates what one body points to (strings, structs) in chunks, so
-// that a hundred users cost a handful of allocations. Its memory belongs to
-// the bound value: an arena is never reused.
+// arena allocates what one body points to (strings, structs, slices) in
+// chunks, so that a hundred users cost a handful of allocations. Each site
+// (site 0 for strings, one for each pointer-to-struct and slice binding)
+// starts with a chunk of the size the previous body needed there. Its memory
+// belongs to the bound value: an arena is never reused.
 type arena struct {
+	hints []int32 // per site, what the previous body needed
+	used  []int32 // per site, what this body needs
 	strs  []string
-	slabs []slab
+	slabs []slab // per site
 }
 
 type slab struct {
@@ -139,26 +147,48 @@ type slab struct {
 	cap  int
 }
 
+// maxChunk bounds the chunks sized from hints.
+const maxChunk = 4096
+
+func (a *arena) chunk(site, prev, least int) int {
+	if prev == 0 && site < len(a.hints) {
+		return min(max(int(a.hints[site]), least), maxChunk)
+	}
+	return min(max(2*prev, least), maxChunk)
+}
+
+func (a *arena) count(site, n int) {
+	if site < len(a.used) && int32(n) > a.used[site] {
+		a.used[site] = int32(n)
+	}
+}
+
 func (a *arena) newString(v string) *string {
 	if len(a.strs) == cap(a.strs) {
-		a.strs = make([]string, 0, min(max(2*cap(a.strs), 16), 1024))
+		a.strs = make([]string, 0, a.chunk(0, cap(a.strs), 16))
 	}
 	a.strs = append(a.strs, v)
+	if len(a.used) > 0 {
+		a.used[0]++
+	}
 	return &a.strs[len(a.strs)-1]
 }
 
 // newStruct returns a zero value of b's struct type.
 func (a *arena) newStruct(b *binding) unsafe.Pointer {
-	if a.slabs == nil {
+	if b.site >= len(a.slabs) {
 		return reflect.New(b.typ).UnsafePointer()
 	}
-	s := &a.slabs[b.slab]
+	s := &a.slabs[b.site]
 	if s.n == s.cap {
-		s.cap = min(max(2*s.cap, 8), 256)
+		s.cap = a.chunk(b.site, s.cap, 8)
 		s.base, s.n = reflect.MakeSlice(reflect.SliceOf(b.typ), s.cap, s.cap).UnsafePointer(), 0
 	}
 	p := unsafe.Add(s.base, uintptr(s.n)*b.typ.Size())
 	s.n++
+	if b.site < len(a.used) {
+		a.used[b.site]++
+	}
 	return p
 }
 
@@ -251,11 +281,12 @@ func startSlice(b *binding, dst unsafe.Pointer) reflect.Value {
 }
 
 // appendElem grows a slice by one zero element and returns its address.
-func appendElem(s reflect.Value) unsafe.Pointer {
+func (a *arena) appendElem(b *binding, s reflect.Value) unsafe.Pointer {
 	n := s.Len()
 	if n == s.Cap() {
-		s.Grow(max(n, 8))
+		s.Grow(a.chunk(b.site, n, 4))
 	}
 	s.SetLen(n + 1)
+	a.count(b.site, n+1)
 	return s.Index(n).Addr().UnsafePointer()
 }

@@ -46,6 +46,7 @@ type node struct {
 	maxItems int64 // -1: none
 	items    *node
 	props    []property // declared properties, sorted by name
+	byFirst  [128]uint8 // 1 + index of the first property whose name starts with a byte
 	required []required
 	minProps uint64
 	maxProps int64 // -1: none
@@ -58,8 +59,9 @@ type node struct {
 }
 
 type property struct {
-	name string
-	node *node
+	name  string
+	node  *node
+	plain bool // the name is written as it is in JSON (no escapes needed)
 }
 
 type required struct {
@@ -283,7 +285,12 @@ func (c *compiler) compileObject(n *node, s *openapi3.Schema, where string) erro
 		if err != nil {
 			return err
 		}
-		n.props = append(n.props, property{name: name, node: child})
+		n.props = append(n.props, property{name: name, node: child, plain: isPlain(name)})
+	}
+	for i := len(n.props) - 1; i >= 0; i-- {
+		if name := n.props[i].name; name != "" && name[0] < 128 {
+			n.byFirst[name[0]] = uint8(i + 1)
+		}
 	}
 	for _, name := range s.Required {
 		n.required = append(n.required, required{name: name, prop: n.propIndex(name)})
@@ -304,6 +311,37 @@ func (c *compiler) compileObject(n *node, s *openapi3.Schema, where string) erro
 // maxProperties bounds the declared properties of one object, so that a
 // 64-bit mask tracks which were seen.
 const maxProperties = 64
+
+// matchKey matches the raw key at s[start:] (after its opening quote)
+// against the declared names written without escapes, and returns the
+// property and the index of the closing quote, or -1.
+func (n *node) matchKey(s string, start int) (int, int) {
+	if start >= len(s) || s[start] >= 128 {
+		return -1, 0
+	}
+	c := s[start]
+	j := int(n.byFirst[c])
+	if j == 0 {
+		return -1, 0
+	}
+	for k := j - 1; k < len(n.props) && n.props[k].name[0] == c; k++ {
+		name := n.props[k].name
+		end := start + len(name)
+		if n.props[k].plain && end < len(s) && s[end] == '"' && s[start:end] == name {
+			return k, end
+		}
+	}
+	return -1, 0
+}
+
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !plainByte[s[i]] {
+			return false
+		}
+	}
+	return true
+}
 
 func (n *node) propIndex(name string) int {
 	for i := range n.props {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,8 +16,8 @@ type fastPath struct {
 	media *openapi3.MediaType // the application/json media type compiled
 	root  *node
 	bind  *binding
-	slabs int       // struct types the arena allocates
-	pool  sync.Pool // of *pass
+	hints []atomic.Int32 // per arena site, what the last body needed
+	pool  sync.Pool      // of *pass
 }
 
 // newFastPath compiles the spec's application/json request schema, or says
@@ -27,8 +28,8 @@ func newFastPath(spec *Spec) (*fastPath, error) {
 	if err != nil {
 		return nil, err
 	}
-	bind, slabs := compileBinding(root, reflect.TypeFor[BulkRequest]())
-	f := &fastPath{media: media, root: root, bind: bind, slabs: len(slabs)}
+	bind, sites := compileBinding(root, reflect.TypeFor[BulkRequest]())
+	f := &fastPath{media: media, root: root, bind: bind, hints: make([]atomic.Int32, sites)}
 	f.pool.New = func() any { return new(pass) }
 	return f, nil
 }
@@ -54,7 +55,7 @@ func (f *fastPath) validate(body []byte, strict bool, dst *BulkRequest) (warning
 		// The bound strings share one copy of the body.
 		p.reset(string(body))
 		root = unsafe.Pointer(dst)
-		p.arena.slabs = make([]slab, f.slabs)
+		p.arena = f.newArena(p.arena.hints, p.arena.used)
 	} else {
 		// Nothing read is kept past this call (problems copy what they
 		// quote), so the pass may read the caller's bytes in place.
@@ -65,6 +66,11 @@ func (f *fastPath) validate(body []byte, strict bool, dst *BulkRequest) (warning
 		b = f.bind
 	}
 	p.run(f.root, b, root)
+	if b != nil {
+		for i, n := range p.arena.used {
+			f.hints[i].Store(n)
+		}
+	}
 	if p.bad {
 		if dst != nil {
 			*dst = BulkRequest{}
@@ -84,6 +90,16 @@ func (f *fastPath) validate(body []byte, strict bool, dst *BulkRequest) (warning
 		return warnings, &ValidationError{Problems: sortedProblems(problems)}, true
 	}
 	return warnings, nil, true
+}
+
+// newArena returns an arena sized from the hints, reusing the hint and
+// count slices of a pooled pass.
+func (f *fastPath) newArena(hints, used []int32) arena {
+	hints, used = hints[:0], used[:0]
+	for i := range f.hints {
+		hints, used = append(hints, f.hints[i].Load()), append(used, 0)
+	}
+	return arena{hints: hints, used: used, slabs: make([]slab, len(f.hints))}
 }
 
 // release returns a pass to the pool without anything that points into a

@@ -1,9 +1,12 @@
 package openapi
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The lexical side of the single pass: JSON strings, numbers and literals,
@@ -22,7 +25,7 @@ var plainByte = func() (t [256]bool) {
 
 // ws skips JSON whitespace.
 func (p *pass) ws() {
-	for p.i < len(p.s) {
+	for p.i < len(p.s) && p.s[p.i] <= ' ' {
 		switch p.s[p.i] {
 		case ' ', '\t', '\r', '\n':
 			p.i++
@@ -45,15 +48,36 @@ func (p *pass) peek() byte {
 func (p *pass) str() (string, bool) {
 	s := p.s
 	start := p.i + 1
-	i := start
-	for i < len(s) && plainByte[s[i]] {
-		i++
-	}
+	i := plainRun(s, start)
 	if i < len(s) && s[i] == '"' {
 		p.i = i + 1
 		return s[start:i], true
 	}
 	return p.strSlow(start, i)
+}
+
+// plainRun returns the index of the first byte from i on that is not a
+// plainByte, eight bytes at a time.
+func plainRun(s string, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		// A byte's high bit is set in special when the byte is below 0x20,
+		// a quote or a backslash (the zero-byte test of each, exact for the
+		// lowest byte it flags), or has its own high bit set.
+		q, b := w^(ones*'"'), w^(ones*'\\')
+		special := ((w-ones*0x20)&^w | (q-ones)&^q | (b-ones)&^b | w) & highs
+		if special != 0 {
+			return i + bits.TrailingZeros64(special)/8
+		}
+	}
+	for i < len(s) && plainByte[s[i]] {
+		i++
+	}
+	return i
 }
 
 // strSlow finishes a string with escapes, non-ASCII bytes or an error.

@@ -52,9 +52,9 @@ func (m *matcher) String() string { return m.re.String() }
 // contain a match". A state is a set of program counters of the NFA; two
 // states are absorbing: accept (a match was seen) and dead (none can be).
 type dfa struct {
-	next    []int32 // state<<7 | byte -> state
-	endOK   []bool  // the input ending in this state (after one byte or more) matches
-	emptyOK bool    // the empty string matches
+	next    [][128]int32 // state, byte -> state
+	endOK   []bool       // the input ending in this state (after one byte or more) matches
+	emptyOK bool         // the empty string matches
 	start   int32
 }
 
@@ -69,7 +69,7 @@ func (d *dfa) match(s string) bool {
 	}
 	st := d.start
 	for i := 0; i < len(s); i++ {
-		st = d.next[int(st)<<7|int(s[i])]
+		st = d.next[st][s[i]&0x7f] // the caller checked s is ASCII
 		if st <= dfaDead {
 			return st == dfaAccept
 		}
@@ -93,7 +93,6 @@ func buildDFA(prog *syntax.Prog) *dfa {
 		return nil
 	}
 	b := &dfaBuilder{prog: prog, ids: make(map[string]int32), d: &dfa{}}
-	b.d.next = make([]int32, 0, 8<<7)
 	b.state(nil)        // accept
 	b.state([]uint32{}) // dead
 	b.restart = b.closure(nil, uint32(prog.Start), 0)
@@ -110,7 +109,7 @@ func buildDFA(prog *syntax.Prog) *dfa {
 			if !ok {
 				return nil
 			}
-			b.d.next[st<<7|c] = to
+			b.d.next[st][c] = to
 		}
 	}
 	return b.d
@@ -150,10 +149,11 @@ func (b *dfaBuilder) state(set []uint32) int32 {
 		b.ids[setKey(set)] = id
 	}
 	b.d.endOK = append(b.d.endOK, set == nil || b.acceptsAtEnd(set, syntax.EmptyEndText))
-	fill := int32(id) // absorbing until filled in
-	for c := 0; c < 128; c++ {
-		b.d.next = append(b.d.next, fill)
+	var row [128]int32
+	for c := range row {
+		row[c] = id // absorbing until filled in
 	}
+	b.d.next = append(b.d.next, row)
 	return id
 }
 

@@ -71,7 +71,8 @@ type object struct {
 
 func (p *pass) reset(body string) {
 	*p = pass{s: body, path: p.path[:0], problems: p.problems[:0], unknown: p.unknown[:0],
-		keys: p.keys[:0], spans: p.spans[:0], buf: p.buf[:0]}
+		keys: p.keys[:0], spans: p.spans[:0], buf: p.buf[:0],
+		arena: arena{hints: p.arena.hints[:0], used: p.arena.used[:0]}}
 }
 
 // run reads the whole body as one value of root.
@@ -245,16 +246,16 @@ func (p *pass) array(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 	if n != nil {
 		items = n.items
 	}
-	var eb *binding
+	var sb *binding
 	var slice reflect.Value
 	if b != nil && b.kind == bindSlice {
-		slice, eb = startSlice(b, dst), b.elem
+		slice, sb = startSlice(b, dst), b
 	}
 	count := 0
 	p.ws()
 	if p.peek() == ']' {
 		p.i++
-	} else if !p.elements(items, kinHere, eb, slice, &count) {
+	} else if !p.elements(items, kinHere, sb, slice, &count) {
 		return
 	}
 	p.depth--
@@ -268,11 +269,15 @@ func (p *pass) array(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 	}
 }
 
-func (p *pass) elements(items *node, kin bool, eb *binding, slice reflect.Value, count *int) bool {
+func (p *pass) elements(items *node, kin bool, sb *binding, slice reflect.Value, count *int) bool {
+	var eb *binding
+	if sb != nil {
+		eb = sb.elem
+	}
 	for {
 		var elem unsafe.Pointer
 		if eb != nil {
-			elem = appendElem(slice)
+			elem = p.arena.appendElem(sb, slice)
 		}
 		p.path = append(p.path, step{index: *count})
 		p.value(items, kin, eb, elem)
@@ -329,14 +334,26 @@ func (p *pass) members(o *object) bool {
 			p.bad = true
 			return false
 		}
-		key, _ := p.str()
+		var key string
+		prop, end := -1, 0
+		if o.n != nil {
+			prop, end = o.n.matchKey(p.s, p.i+1)
+		}
+		if prop >= 0 {
+			key, p.i = o.n.props[prop].name, end+1
+		} else {
+			key, _ = p.str()
+			if o.n != nil {
+				prop = o.n.propIndex(key)
+			}
+		}
 		p.ws()
 		if p.bad || p.peek() != ':' {
 			p.bad = true
 			return false
 		}
 		p.i++
-		p.member(o, key)
+		p.member(o, key, prop)
 		if p.bad {
 			return false
 		}
@@ -356,14 +373,13 @@ func (p *pass) members(o *object) bool {
 
 // member reads the value of one key: a declared property, an
 // additionalProperties value, or an undeclared one.
-func (p *pass) member(o *object, key string) {
+func (p *pass) member(o *object, key string, prop int) {
 	n := o.n
 	sp := span{p0: len(p.problems), u0: len(p.unknown)}
-	prop := -1
 	var child *node
 	kinChild := false
 	if n != nil {
-		if prop = n.propIndex(key); prop >= 0 {
+		if prop >= 0 {
 			child, kinChild = n.props[prop].node, o.kin
 		} else {
 			child, kinChild = n.ap, o.kin && n.ap != nil && !n.apFalse

@@ -35,6 +35,7 @@ type serveOptions struct {
 	corsOrigins   listFlag
 	logFormat     string
 	maxBody       int64
+	reference     bool
 }
 
 func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -49,6 +50,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.Var(&o.corsOrigins, "cors-origin", "browser `origin` allowed by CORS, repeatable or comma-separated, * for any (default: any http://localhost:*)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format on stderr: text, json or none")
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
+	fs.BoolVar(&o.reference, "reference-validator", false, "validate with kin-openapi alone (same answers as the default compiled validator, several times slower)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("serve: unexpected argument %q", args[0])}
@@ -79,6 +81,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	for _, p := range srv.Spec().ServerPaths() {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
 	}
+	if compiled, why := srv.Compiled(); !compiled && !o.reference {
+		fmt.Fprintf(e.stdout, "  requests are validated by kin-openapi (slower): %v\n", why)
+	}
 	return serveUntilDone(ctx, ln, srv)
 }
 
@@ -92,6 +97,7 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 		CORSOrigins:           o.corsOrigins,
 		MaxBodyBytes:          o.maxBody,
 		Logger:                logger,
+		ReferenceValidator:    o.reference,
 	}
 	if o.maxBody <= 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("serve: --max-body-bytes %d: want a positive number", o.maxBody)}
