@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 	"github.com/ncpmock/ncpmock/openapi"
@@ -24,16 +25,12 @@ const (
 // answer one result per requested user in request order.
 func (s *Server) createUsers(c echo.Context) error {
 	req := c.Request()
-	buf := s.buffer()
-	defer s.recycle(buf)
-	body, err := readBody(req, s.cfg.MaxBodyBytes, (*buf)[:0])
-	*buf = body // also when it grew, to recycle it
+	body, err := s.readBody(req)
 	if err != nil {
 		return err
 	}
 	var bulk openapi.BulkRequest
-	// Decode copies what it keeps, so the buffer can be reused.
-	warnings, err := s.validator.Decode(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
+	warnings, err := s.validator.DecodeString(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	for _, w := range warnings {
 		c.Response().Header().Add(HeaderWarning, headerSafe(w.String()))
 	}
@@ -107,24 +104,39 @@ func (s *Server) recycle(b *[]byte) {
 	}
 }
 
-// readBody reads the whole body into buf, refusing more than limit bytes.
-func readBody(r *http.Request, limit int64, buf []byte) ([]byte, error) {
+// readBody reads the whole body, refusing more than the configured limit. It
+// returns a string, which the decoded request shares.
+func (s *Server) readBody(r *http.Request) (string, error) {
+	limit := s.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
-		return buf, &bodyTooLargeError{limit: limit}
+		return "", &bodyTooLargeError{limit: limit}
 	}
-	if r.ContentLength >= 0 {
-		// net/http delivers exactly ContentLength bytes or an error.
-		buf = slices.Grow(buf[:0], int(r.ContentLength))[:r.ContentLength]
+	if r.ContentLength > 0 {
+		// net/http delivers exactly ContentLength bytes or an error. The
+		// bytes are read once, then only ever seen as the string.
+		buf := make([]byte, r.ContentLength)
 		if _, err := io.ReadFull(r.Body, buf); err != nil {
-			return buf[:0], fmt.Errorf("read body: %w", err)
+			return "", fmt.Errorf("read body: %w", err)
 		}
-		return buf, nil
+		return unsafe.String(&buf[0], len(buf)), nil
 	}
+	scratch := s.buffer()
+	defer s.recycle(scratch)
+	buf, err := readAll(r.Body, limit, (*scratch)[:0])
+	*scratch = buf
+	if err != nil {
+		return "", err
+	}
+	return string(buf), nil
+}
+
+// readAll reads r to its end into buf, refusing more than limit bytes.
+func readAll(r io.Reader, limit int64, buf []byte) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, max(512, len(buf)))
 		}
-		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
 			return buf[:0], &bodyTooLargeError{limit: limit}

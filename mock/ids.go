@@ -48,11 +48,15 @@ func appendUUID(dst []byte, f *gofakeit.Faker) []byte {
 	u[6] = u[6]&0x0f | 0x40 // version 4
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	const hex = "0123456789abcdef"
+	var b [uuidLen]byte
+	j := 0
 	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
+		b[j], b[j+1] = hex[c>>4], hex[c&0x0f]
+		j += 2
+		if i == 3 || i == 5 || i == 7 || i == 9 {
+			b[j] = '-'
+			j++
 		}
-		dst = append(dst, hex[c>>4], hex[c&0x0f])
 	}
-	return dst
+	return append(dst, b[:]...)
 }

@@ -17,9 +17,7 @@ func appendResults(dst []byte, users []User, added []bool) []byte {
 		if !added[i] {
 			dst = append(dst, `{"name":`...)
 			dst = appendJSONString(dst, u.LoginID)
-			dst = append(dst, `,"success":false,"message":`...)
-			dst = appendJSONString(dst, MsgDuplicateLoginID)
-			dst = append(dst, '}')
+			dst = append(dst, duplicateTail...)
 			continue
 		}
 		dst = append(dst, '{')
@@ -40,6 +38,18 @@ func appendResults(dst []byte, users []User, added []bool) []byte {
 	return append(dst, ']', '\n')
 }
 
+// duplicateTail ends the result of a duplicate login ID.
+const duplicateTail = `,"success":false,"message":"` + MsgDuplicateLoginID + `"}`
+
+// htmlSafe marks the bytes encoding/json writes as they are (with HTML
+// escaping on): printable ASCII but " \ < > &. It is never written.
+var htmlSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does with HTML escaping on.
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
@@ -47,11 +57,11 @@ func appendJSONString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if htmlSafe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':

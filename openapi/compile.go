@@ -1,10 +1,13 @@
 package openapi
 
 import (
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -56,12 +59,45 @@ type node struct {
 	// ncpmock's own rules
 	maxBytes     int  // x-max-bytes; -1: none
 	reportsExtra bool // undeclared properties are reported as unknown
+
+	// Summaries for the pass's fast paths.
+	plainString        bool   // a string passes kin-openapi's checks by acceptsASCII alone
+	plainBool          bool   // a boolean passes every check
+	requiredMask       uint64 // the declared required properties
+	requiredUndeclared bool   // a required property is not declared
 }
 
 type property struct {
 	name  string
 	node  *node
 	plain bool // the name is written as it is in JSON (no escapes needed)
+	// The raw key as it appears in a body, name + `"`: its first 16 bytes as
+	// two little-endian words (and masks), and the bytes beyond.
+	w0, m0, w1, m1 uint64
+	rest           string
+}
+
+func newProperty(name string, n *node) property {
+	p := property{name: name, node: n, plain: isPlain(name)}
+	raw := name + `"`
+	p.w0, p.m0 = wordOf(raw)
+	if len(raw) > 8 {
+		p.w1, p.m1 = wordOf(raw[8:])
+	}
+	if len(raw) > 16 {
+		p.rest = raw[16:]
+	}
+	return p
+}
+
+// wordOf returns the first (up to) 8 bytes of s as a little-endian word and
+// the mask of the bytes it holds.
+func wordOf(s string) (w, mask uint64) {
+	for i := 0; i < 8 && i < len(s); i++ {
+		w |= uint64(s[i]) << (8 * i)
+		mask |= 0xff << (8 * i)
+	}
+	return w, mask
 }
 
 type required struct {
@@ -132,7 +168,31 @@ func (c *compiler) compile(s *openapi3.Schema, where string) (*node, error) {
 	if limit, ok := MaxBytes(s); ok {
 		n.maxBytes = limit
 	}
+	n.summarize()
 	return n, nil
+}
+
+// summarize fills the fast-path summaries.
+func (n *node) summarize() {
+	simple := !n.empty && len(n.enum) == 0
+	n.plainString = simple && n.types&kindString != 0 && (n.format == nil || n.format.match != nil)
+	n.plainBool = simple && n.types&kindBoolean != 0
+	for _, r := range n.required {
+		if r.prop >= 0 {
+			n.requiredMask |= 1 << r.prop
+		} else {
+			n.requiredUndeclared = true
+		}
+	}
+}
+
+// acceptsASCII reports whether a string of printable ASCII (no escapes)
+// breaks none of the node's string rules; only for plainString nodes.
+func (n *node) acceptsASCII(v string) bool {
+	return uint64(len(v)) >= n.minLen && (n.maxLen < 0 || int64(len(v)) <= n.maxLen) &&
+		(n.maxBytes < 0 || len(v) <= n.maxBytes) &&
+		(n.pattern == nil || n.pattern.MatchString(v, true)) &&
+		(n.format == nil || n.format.match.MatchString(v, true))
 }
 
 // checkKeywords refuses a schema that sets any field the compiler does not
@@ -285,7 +345,7 @@ func (c *compiler) compileObject(n *node, s *openapi3.Schema, where string) erro
 		if err != nil {
 			return err
 		}
-		n.props = append(n.props, property{name: name, node: child, plain: isPlain(name)})
+		n.props = append(n.props, newProperty(name, child))
 	}
 	for i := len(n.props) - 1; i >= 0; i-- {
 		if name := n.props[i].name; name != "" && name[0] < 128 {
@@ -324,6 +384,19 @@ func (n *node) matchKey(s string, start int) (int, int) {
 	if j == 0 {
 		return -1, 0
 	}
+	if start+16 <= len(s) {
+		w0, w1 := load64(s, start), load64(s, start+8)
+		for k := j - 1; k < len(n.props) && n.props[k].name[0] == c; k++ {
+			pr := &n.props[k]
+			if w0&pr.m0 == pr.w0 && w1&pr.m1 == pr.w1 && pr.plain {
+				end := start + len(pr.name)
+				if pr.rest == "" || end+1 <= len(s) && s[start+16:end+1] == pr.rest {
+					return k, end
+				}
+			}
+		}
+		return -1, 0
+	}
 	for k := j - 1; k < len(n.props) && n.props[k].name[0] == c; k++ {
 		name := n.props[k].name
 		end := start + len(name)
@@ -332,6 +405,12 @@ func (n *node) matchKey(s string, start int) (int, int) {
 		}
 	}
 	return -1, 0
+}
+
+// load64 reads 8 bytes of s from i on as a little-endian word.
+func load64(s string, i int) uint64 {
+	_ = s[i+7] // bounds check
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)), 8))
 }
 
 func isPlain(s string) bool {

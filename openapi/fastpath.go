@@ -47,19 +47,14 @@ func (f *fastPath) handles(mt *openapi3.MediaType, contentType string) bool {
 
 // validate runs one pass over body; done is false when the pass gave up and
 // the reference must decide.
-func (f *fastPath) validate(body []byte, strict bool, dst *BulkRequest) (warnings []Problem, err error, done bool) {
+func (f *fastPath) validate(body string, strict bool, dst *BulkRequest) (warnings []Problem, err error, done bool) {
 	p := f.pool.Get().(*pass)
 	defer f.release(p)
+	p.reset(body)
 	var root unsafe.Pointer
 	if dst != nil && f.bind != nil {
-		// The bound strings share one copy of the body.
-		p.reset(string(body))
 		root = unsafe.Pointer(dst)
 		p.arena = f.newArena(p.arena.hints, p.arena.used)
-	} else {
-		// Nothing read is kept past this call (problems copy what they
-		// quote), so the pass may read the caller's bytes in place.
-		p.reset(unsafe.String(unsafe.SliceData(body), len(body)))
 	}
 	var b *binding
 	if root != nil {
@@ -109,6 +104,7 @@ func (f *fastPath) release(p *pass) {
 	clear(p.problems[:cap(p.problems)])
 	clear(p.unknown[:cap(p.unknown)])
 	clear(p.keys[:cap(p.keys)])
+	clear(p.names[:cap(p.names)])
 	p.reset("")
 	if cap(p.problems) > 1024 || cap(p.buf) > 1<<16 {
 		return // let an unusually large scratch space go

@@ -1,12 +1,11 @@
 package openapi
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // The lexical side of the single pass: JSON strings, numbers and literals,
@@ -25,14 +24,16 @@ var plainByte = func() (t [256]bool) {
 
 // ws skips JSON whitespace.
 func (p *pass) ws() {
-	for p.i < len(p.s) && p.s[p.i] <= ' ' {
-		switch p.s[p.i] {
-		case ' ', '\t', '\r', '\n':
-			p.i++
-		default:
-			return
-		}
+	p.i = skipWS(p.s, p.i)
+}
+
+// skipWS returns the position of the first byte from i on that is not JSON
+// whitespace.
+func skipWS(s string, i int) int {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+		i++
 	}
+	return i
 }
 
 // peek returns the next byte, or 0 at the end.
@@ -64,7 +65,7 @@ func plainRun(s string, i int) int {
 		highs = 0x8080808080808080
 	)
 	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		w := load64(s, i)
 		// A byte's high bit is set in special when the byte is below 0x20,
 		// a quote or a backslash (the zero-byte test of each, exact for the
 		// lowest byte it flags), or has its own high bit set.
@@ -115,6 +116,15 @@ func (p *pass) strSlow(start, i int) (string, bool) {
 	}
 	p.bad = true // unterminated
 	return "", false
+}
+
+// rawKey decodes the key whose raw text is s[start:end].
+func (p *pass) rawKey(start, end int32) string {
+	raw := p.s[start:end]
+	if !strings.Contains(raw, `\`) && utf8.ValidString(raw) {
+		return raw
+	}
+	return p.unquote(raw)
 }
 
 // escapeLen returns the length of the valid escape sequence s starts with,

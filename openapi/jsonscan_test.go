@@ -2,6 +2,8 @@ package openapi
 
 import (
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -45,4 +47,38 @@ func FuzzPlainRun(f *testing.F) {
 			t.Fatalf("plainRun(%q, %d): got %d, want %d", s, start, got, want)
 		}
 	})
+}
+
+func TestMatchKey(t *testing.T) {
+	names := []string{"a", "ab", "email", "empNo", "loginId", "lastName", "firstName", "description",
+		"phoneCountryCode", "apiAccessAllowed", "consoleAccessAllowed", "with space", "a\"b", "é"}
+	n := &node{}
+	slices.Sort(names)
+	for _, name := range names {
+		n.props = append(n.props, newProperty(name, nil))
+	}
+	for i := len(n.props) - 1; i >= 0; i-- {
+		if c := n.props[i].name[0]; c < 128 {
+			n.byFirst[c] = uint8(i + 1)
+		}
+	}
+	for _, name := range names {
+		for _, tail := range []string{"", ":1}", `:"` + strings.Repeat("x", 20) + `"}`} {
+			for _, key := range []string{name, name + "x", name[:len(name)-1], "x" + name, strings.ToUpper(name)} {
+				if !isPlain(key) {
+					continue // not a raw key
+				}
+				s := `{"` + key + `"` + tail
+				prop, end := n.matchKey(s, 2)
+				want := slices.Index(names, key)
+				if prop != want || (want >= 0 && end != 2+len(key)) {
+					t.Errorf("matchKey(%q): got %d, %d; want %d", s, prop, end, want)
+				}
+			}
+		}
+	}
+	// A name that needs escapes never matches in place.
+	if prop, _ := n.matchKey(`{"a\"b":1}`, 2); prop >= 0 {
+		t.Errorf("matchKey of an escaped key: got %d, want -1", prop)
+	}
 }

@@ -56,6 +56,9 @@ type dfa struct {
 	endOK   []bool       // the input ending in this state (after one byte or more) matches
 	emptyOK bool         // the empty string matches
 	start   int32
+	// small is next as bytes, for the automata of at most 256 states (all of
+	// the spec's): indexing it needs no bounds check.
+	small *[256][128]uint8
 }
 
 const (
@@ -67,9 +70,17 @@ func (d *dfa) match(s string) bool {
 	if s == "" {
 		return d.emptyOK
 	}
+	if t := d.small; t != nil {
+		// accept and dead are absorbing: no need to stop early.
+		st := uint8(d.start)
+		for i := 0; i < len(s); i++ {
+			st = t[st][s[i]&0x7f] // the caller checked s is ASCII
+		}
+		return d.endOK[st]
+	}
 	st := d.start
 	for i := 0; i < len(s); i++ {
-		st = d.next[st][s[i]&0x7f] // the caller checked s is ASCII
+		st = d.next[st][s[i]&0x7f]
 		if st <= dfaDead {
 			return st == dfaAccept
 		}
@@ -110,6 +121,14 @@ func buildDFA(prog *syntax.Prog) *dfa {
 				return nil
 			}
 			b.d.next[st][c] = to
+		}
+	}
+	if len(b.d.next) <= 256 {
+		b.d.small = new([256][128]uint8)
+		for st, row := range b.d.next {
+			for c, to := range row {
+				b.d.small[st][c] = uint8(to)
+			}
 		}
 	}
 	return b.d

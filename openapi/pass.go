@@ -32,15 +32,19 @@ type pass struct {
 	unknown  []record // undeclared properties
 	keys     []keyRec // undeclared keys of the objects being read
 	spans    []span   // per declared property of the objects being read
+	names    []string // keys of the path that are not in the body
 	buf      []byte
 	arena    arena
 	mapElem  string // where a map[string]string's element is read
 }
 
-// step is one segment of the current path: a key, or an index when index >= 0.
+// step is one segment of the current path: an array index (index >= 0) or
+// a key: the raw key s[start:end] of the body, or, when start < 0, the name
+// p.names[end]. It holds no pointer, so that pushing it costs no write
+// barrier; keys are decoded only when a problem is reported.
 type step struct {
-	key   string
-	index int
+	start, end int32
+	index      int32
 }
 
 type record struct {
@@ -49,7 +53,7 @@ type record struct {
 }
 
 // span is where the problems of one member's value sit in problems and unknown.
-type span struct{ p0, p1, u0, u1 int }
+type span struct{ p0, p1, u0, u1 int32 }
 
 type keyRec struct {
 	key  string
@@ -61,6 +65,7 @@ type object struct {
 	n        *node
 	kin      bool   // kin-openapi checks this object
 	seen     uint64 // declared properties seen
+	spanned  uint64 // declared properties whose spans are recorded
 	keysBase int
 	spanBase int
 	index    map[string]int // key -> index in p.keys, once there are many
@@ -71,7 +76,7 @@ type object struct {
 
 func (p *pass) reset(body string) {
 	*p = pass{s: body, path: p.path[:0], problems: p.problems[:0], unknown: p.unknown[:0],
-		keys: p.keys[:0], spans: p.spans[:0], buf: p.buf[:0],
+		keys: p.keys[:0], spans: p.spans[:0], names: p.names[:0], buf: p.buf[:0],
 		arena: arena{hints: p.arena.hints[:0], used: p.arena.used[:0]}}
 }
 
@@ -279,7 +284,7 @@ func (p *pass) elements(items *node, kin bool, sb *binding, slice reflect.Value,
 		if eb != nil {
 			elem = p.arena.appendElem(sb, slice)
 		}
-		p.path = append(p.path, step{index: *count})
+		p.path = append(p.path, step{index: int32(*count)})
 		p.value(items, kin, eb, elem)
 		p.path = p.path[:len(p.path)-1]
 		*count++
@@ -327,55 +332,73 @@ func (p *pass) object(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 	p.keys, p.spans = p.keys[:o.keysBase], p.spans[:o.spanBase]
 }
 
+// members reads an object's members. It keeps the text and the position in
+// locals (p.i is written back around calls that read it), because this loop
+// runs for every key of a body.
 func (p *pass) members(o *object) bool {
+	s, i := p.s, p.i
 	for {
-		p.ws()
-		if p.peek() != '"' {
+		i = skipWS(s, i)
+		if i >= len(s) || s[i] != '"' {
 			p.bad = true
 			return false
 		}
-		var key string
+		start := i + 1
+		var key string // decoded only for undeclared keys
 		prop, end := -1, 0
 		if o.n != nil {
-			prop, end = o.n.matchKey(p.s, p.i+1)
+			prop, end = o.n.matchKey(s, start)
 		}
 		if prop >= 0 {
-			key, p.i = o.n.props[prop].name, end+1
+			i = end + 1
 		} else {
+			p.i = i
 			key, _ = p.str()
+			i = p.i
+			if p.bad {
+				return false
+			}
 			if o.n != nil {
 				prop = o.n.propIndex(key)
 			}
 		}
-		p.ws()
-		if p.bad || p.peek() != ':' {
+		rawEnd := i - 1
+		i = skipWS(s, i)
+		if i >= len(s) || s[i] != ':' {
 			p.bad = true
 			return false
 		}
-		p.i++
-		p.member(o, key, prop)
-		if p.bad {
-			return false
+		i = skipWS(s, i+1)
+		if next := p.fastMember(o, prop, i); next > 0 {
+			i = next
+		} else {
+			p.i = i
+			p.member(o, step{start: int32(start), end: int32(rawEnd), index: -1}, key, prop)
+			i = p.i
+			if p.bad {
+				return false
+			}
 		}
-		p.ws()
-		switch p.peek() {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
+		i = skipWS(s, i)
+		if i < len(s) && s[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(s) && s[i] == '}' {
+			p.i = i + 1
 			return true
-		default:
-			p.bad = true
-			return false
 		}
+		p.bad = true
+		return false
 	}
 }
 
-// member reads the value of one key: a declared property, an
-// additionalProperties value, or an undeclared one.
-func (p *pass) member(o *object, key string, prop int) {
+// member reads the value of one key (at raw in the body; key is its decoded
+// text when prop < 0): a declared property, an additionalProperties value,
+// or an undeclared one.
+func (p *pass) member(o *object, raw step, key string, prop int) {
 	n := o.n
-	sp := span{p0: len(p.problems), u0: len(p.unknown)}
+	sp := span{p0: int32(len(p.problems)), u0: int32(len(p.unknown))}
 	var child *node
 	kinChild := false
 	if n != nil {
@@ -385,7 +408,7 @@ func (p *pass) member(o *object, key string, prop int) {
 			child, kinChild = n.ap, o.kin && n.ap != nil && !n.apFalse
 		}
 	}
-	p.path = append(p.path, step{key: key, index: -1})
+	p.path = append(p.path, raw)
 	if prop < 0 && n != nil && n.reportsExtra {
 		p.reportUnknown(unknownMessage(n.schema, key))
 	}
@@ -398,12 +421,13 @@ func (p *pass) member(o *object, key string, prop int) {
 	if o.b != nil && o.b.kind == bindMap {
 		o.m.set(o.b, key)
 	}
-	sp.p1, sp.u1 = len(p.problems), len(p.unknown)
+	sp.p1, sp.u1 = int32(len(p.problems)), int32(len(p.unknown))
 	if prop >= 0 {
-		if o.seen&(1<<prop) != 0 {
+		if o.spanned&(1<<prop) != 0 {
 			p.kill(p.spans[o.spanBase+prop])
 		}
 		o.seen |= 1 << prop
+		o.spanned |= 1 << prop
 		p.spans[o.spanBase+prop] = sp
 		return
 	}
@@ -414,6 +438,59 @@ func (p *pass) member(o *object, key string, prop int) {
 	}
 	p.keys = append(p.keys, keyRec{key: key, span: sp})
 	p.indexKey(o, len(p.keys)-1)
+}
+
+// fastMember reads, from s[i], the value of declared property prop when it
+// is the common case: a string of printable ASCII or a boolean, met for the
+// first time in its object, that breaks no rule. Such a value yields no
+// problem, so the bookkeeping that problems need is skipped. It returns the
+// position after the value, or 0, having read nothing, when the general path
+// (member) must read it.
+func (p *pass) fastMember(o *object, prop int, i int) int {
+	if prop < 0 || !o.kin || o.seen&(1<<prop) != 0 || i >= len(p.s) {
+		return 0
+	}
+	s := p.s
+	n := o.n.props[prop].node
+	var fb fieldBinding
+	if o.b != nil && o.b.kind == bindStruct {
+		fb = o.b.fields[prop]
+	}
+	var next int
+	switch s[i] {
+	case '"':
+		if !n.plainString {
+			return 0
+		}
+		end := plainRun(s, i+1)
+		if end >= len(s) || s[end] != '"' {
+			return 0
+		}
+		v := s[i+1 : end]
+		if !n.acceptsASCII(v) {
+			return 0
+		}
+		if fb.b != nil && fb.b.kind == bindString {
+			p.arena.setString(fb.b, unsafe.Add(o.target, fb.offset), v)
+		}
+		next = end + 1
+	case 't', 'f':
+		v := s[i] == 't'
+		next = i + 5
+		if v {
+			next = i + 4
+		}
+		if !n.plainBool || next > len(s) || s[i:next] != "true" && s[i:next] != "false" {
+			return 0
+		}
+		if fb.b != nil && fb.b.kind == bindBool {
+			p.arena.setBool(fb.b, unsafe.Add(o.target, fb.offset), v)
+		}
+	default:
+		return 0
+	}
+	o.seen |= 1 << prop
+	return next
 }
 
 func (p *pass) memberBinding(o *object, prop int) (*binding, unsafe.Pointer) {
@@ -490,10 +567,14 @@ func (p *pass) endObject(o *object) {
 			p.report("properties", unsupportedPropertyMessage(name))
 		}
 	}
+	if o.seen&n.requiredMask == n.requiredMask && !n.requiredUndeclared {
+		return // the common case: every required property is there
+	}
 	for _, r := range n.required {
 		present := r.prop >= 0 && o.seen&(1<<r.prop) != 0 || r.prop < 0 && p.findKey(o, r.name) >= 0
 		if !present {
-			p.path = append(p.path, step{key: r.name, index: -1})
+			p.names = append(p.names, r.name)
+			p.path = append(p.path, step{start: -1, end: int32(len(p.names) - 1), index: -1})
 			p.report("required", requiredMessage)
 			p.path = p.path[:len(p.path)-1]
 		}
@@ -511,10 +592,13 @@ func (p *pass) reportUnknown(msg string) {
 func (p *pass) segments() []segment {
 	path := make([]segment, len(p.path))
 	for i, s := range p.path {
-		if s.index >= 0 {
-			path[i] = s.index
-		} else {
-			path[i] = s.key
+		switch {
+		case s.index >= 0:
+			path[i] = int(s.index)
+		case s.start < 0:
+			path[i] = p.names[s.end]
+		default:
+			path[i] = p.rawKey(s.start, s.end)
 		}
 	}
 	return path

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -74,19 +75,32 @@ func (v *Validator) Compiled() (bool, error) {
 // a *ValidationError listing every problem when the request is invalid. The
 // context is passed on to kin-openapi.
 func (v *Validator) Validate(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
-	return v.check(ctx, contentType, body, nil)
+	// Nothing read is kept past this call (problems copy what they quote),
+	// so the pass may read the caller's bytes in place.
+	return v.check(ctx, contentType, body, unsafe.String(unsafe.SliceData(body), len(body)), nil)
 }
 
 // Decode validates a body as Validate does and, when it is valid, decodes it
 // into dst in the same pass. Properties bind to the fields whose JSON names
 // match them exactly; of duplicate keys the last counts, as in validation.
-// When the body is invalid dst is left zero.
+// When the body is invalid dst is left zero. The strings of dst are copied
+// from body: see DecodeString to share its memory instead.
 func (v *Validator) Decode(ctx context.Context, contentType string, body []byte, dst *BulkRequest) (warnings []Problem, err error) {
-	*dst = BulkRequest{}
-	return v.check(ctx, contentType, body, dst)
+	return v.DecodeString(ctx, contentType, string(body), dst)
 }
 
-func (v *Validator) check(ctx context.Context, contentType string, body []byte, dst *BulkRequest) ([]Problem, error) {
+// DecodeString is Decode for a body held in a string: the strings of dst are
+// parts of body (strings cannot change), which saves copying it.
+func (v *Validator) DecodeString(ctx context.Context, contentType string, body string, dst *BulkRequest) (warnings []Problem, err error) {
+	*dst = BulkRequest{}
+	return v.check(ctx, contentType, unsafe.Slice(unsafe.StringData(body), len(body)), body, dst)
+}
+
+// check validates body, given both as bytes and as a string of the same
+// memory that no one modifies during the call (nor after it, when dst is
+// set: the decoded strings are parts of it). Only the string is read by the
+// compiled validator; the reference reads the bytes.
+func (v *Validator) check(ctx context.Context, contentType string, body []byte, text string, dst *BulkRequest) ([]Problem, error) {
 	mt, p, ok := v.checkContentType(contentType)
 	if !ok {
 		return nil, &ValidationError{Problems: []Problem{p}}
@@ -97,7 +111,7 @@ func (v *Validator) check(ctx context.Context, contentType string, body []byte, 
 		}}}
 	}
 	if v.fast != nil && v.fast.handles(mt, contentType) {
-		if warnings, err, done := v.fast.validate(body, v.strict, dst); done {
+		if warnings, err, done := v.fast.validate(text, v.strict, dst); done {
 			return warnings, err
 		}
 		// The pass gave up (malformed or unusual JSON): the reference decides.
