@@ -330,7 +330,7 @@ var stringPool = []string{
 	"", "a", "ab", "Hong", "hong", "HONG", "ABC", "kim@example.com", "x@y", "a@b.co",
 	"1a2b3c4d-1111-4abc-8def-0123456789ab", "1A2B3C4D-1111-4ABC-8DEF-0123456789AB", "not-a-uuid",
 	"2024-02-29", "2023-02-29", "2024-13-01", "010-1100-0000", "01012345678", "Sales", "R&D", "sales",
-	"영업팀", "가나", "가나다라", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "fast", "safe", "é", "\u2028", "a\x00b",
+	"영업팀", "가나", "가나다라", "ab가나다라", "a가나다", "abcd가", "abcde가", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "fast", "safe", "é", "\u2028", "a\x00b",
 }
 
 // fromSchema returns a value for s: often valid, sometimes not.

@@ -49,6 +49,7 @@ type node struct {
 	maxItems int64 // -1: none
 	items    *node
 	props    []property // declared properties, sorted by name
+	children []*node    // props[i].node, packed for the pass
 	byFirst  [128]uint8 // 1 + index of the first property whose name starts with a byte
 	required []required
 	minProps uint64
@@ -184,6 +185,14 @@ func (n *node) summarize() {
 			n.requiredUndeclared = true
 		}
 	}
+}
+
+// acceptsText reports whether a string of runes characters (valid UTF-8, no
+// escapes) breaks none of the string rules of a plainString node without a
+// pattern or a format.
+func (n *node) acceptsText(v string, runes int) bool {
+	return uint64(runes) >= n.minLen && (n.maxLen < 0 || int64(runes) <= n.maxLen) &&
+		(n.maxBytes < 0 || len(v) <= n.maxBytes)
 }
 
 // acceptsASCII reports whether a string of printable ASCII (no escapes)
@@ -346,6 +355,7 @@ func (c *compiler) compileObject(n *node, s *openapi3.Schema, where string) erro
 			return err
 		}
 		n.props = append(n.props, newProperty(name, child))
+		n.children = append(n.children, child)
 	}
 	for i := len(n.props) - 1; i >= 0; i-- {
 		if name := n.props[i].name; name != "" && name[0] < 128 {

@@ -81,6 +81,33 @@ func plainRun(s string, i int) int {
 	return i
 }
 
+// utf8Run continues a string from i, where plainRun stopped at a byte above
+// 0x7f, to its closing quote, which it returns, with the number of runes from
+// i on. It returns -1 when the string holds an escape, a control character
+// or invalid UTF-8 (whose value the slow path computes).
+func utf8Run(s string, i int) (end, runes int) {
+	start := i
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case plainByte[c]:
+			i++
+		case c == '"':
+			return i, runes + (i - start)
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1, 0
+			}
+			i += size
+			runes -= size - 1 // counted below as bytes
+		default:
+			return -1, 0
+		}
+	}
+	return -1, 0
+}
+
 // strSlow finishes a string with escapes, non-ASCII bytes or an error.
 func (p *pass) strSlow(start, i int) (string, bool) {
 	s := p.s

@@ -363,10 +363,12 @@ func (p *pass) members(o *object) bool {
 			}
 		}
 		rawEnd := i - 1
-		i = skipWS(s, i)
-		if i >= len(s) || s[i] != ':' {
-			p.bad = true
-			return false
+		if i >= len(s) || s[i] != ':' { // compact JSON has the colon right there
+			i = skipWS(s, i)
+			if i >= len(s) || s[i] != ':' {
+				p.bad = true
+				return false
+			}
 		}
 		i = skipWS(s, i+1)
 		if next := p.fastMember(o, prop, i); next > 0 {
@@ -451,7 +453,7 @@ func (p *pass) fastMember(o *object, prop int, i int) int {
 		return 0
 	}
 	s := p.s
-	n := o.n.props[prop].node
+	n := o.n.children[prop]
 	var fb fieldBinding
 	if o.b != nil && o.b.kind == bindStruct {
 		fb = o.b.fields[prop]
@@ -463,11 +465,25 @@ func (p *pass) fastMember(o *object, prop int, i int) int {
 			return 0
 		}
 		end := plainRun(s, i+1)
-		if end >= len(s) || s[end] != '"' {
-			return 0
-		}
-		v := s[i+1 : end]
-		if !n.acceptsASCII(v) {
+		var v string
+		switch {
+		case end < len(s) && s[end] == '"':
+			v = s[i+1 : end]
+			if !n.acceptsASCII(v) {
+				return 0
+			}
+		case end < len(s) && s[end] >= utf8.RuneSelf && n.pattern == nil && n.format == nil:
+			ascii := end - (i + 1)
+			var runes int
+			if end, runes = utf8Run(s, end); end < 0 {
+				return 0
+			}
+			runes += ascii
+			v = s[i+1 : end]
+			if !n.acceptsText(v, runes) {
+				return 0
+			}
+		default:
 			return 0
 		}
 		if fb.b != nil && fb.b.kind == bindString {

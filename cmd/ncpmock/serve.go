@@ -61,7 +61,9 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 }
 
 func serve(ctx context.Context, e *env, o *serveOptions) error {
-	logger, err := newLogger(o.logFormat, e.stderr)
+	logOut, closeLog := bufferedLog(e.stderr)
+	defer closeLog()
+	logger, err := newLogger(o.logFormat, logOut)
 	if err != nil {
 		return err
 	}
