@@ -56,6 +56,10 @@ for body in valid-100 valid-1 invalid-100; do
 	cat >"$work/$body.lua" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- Prism checks that the spec's API Gateway headers are present.
+wrk.headers["x-ncp-iam-access-key"] = "LOADTESTACCESSKEY"
+wrk.headers["x-ncp-apigw-timestamp"] = "1700000000000"
+wrk.headers["x-ncp-apigw-signature-v2"] = "bG9hZHRlc3Q="
 local f = assert(io.open("$work/$body.json", "rb"))
 wrk.body = f:read("*all")
 f:close()
@@ -103,7 +107,7 @@ if [ "$prism" = 1 ]; then
 	echo "installing Stoplight Prism (npm)..." >&2
 	npm install --silent --prefix "$work/prism" @stoplight/prism-cli >/dev/null 2>&1
 	port=$("$bt" port)
-	"$work/prism/node_modules/.bin/prism" mock -p "$port" openapi/users-bulk.yaml >"$work/prism.log" 2>&1 &
+	"$work/prism/node_modules/.bin/prism" mock -h 127.0.0.1 -p "$port" openapi/users-bulk.yaml >"$work/prism.log" 2>&1 &
 	pids+=($!)
 	echo "$!" >"$work/prism.pid"
 	echo "http://127.0.0.1:$port" >"$work/prism.url"

@@ -32,6 +32,8 @@ type binding struct {
 	ptr    bool         // the Go value is a pointer to typ
 	typ    reflect.Type // the type bound (the element type of a pointer)
 	site   int          // for a pointer to a struct or a slice: its site in the arena
+	slab   reflect.Type // []typ, for a pointer to a struct
+	flat   bool         // typ holds no pointer: zeroing it needs no write barrier
 	fields []fieldBinding
 	elem   *binding // of a slice's elements or a map's values
 }
@@ -76,6 +78,7 @@ func (c *bindCompiler) binding(n *node, t reflect.Type) *binding {
 	if t.Kind() == reflect.Pointer {
 		b.ptr, b.typ = true, t.Elem()
 	}
+	b.flat = pointerFree(b.typ)
 	c.memo[bindKey{n, t}] = b
 	switch b.typ.Kind() {
 	case reflect.String:
@@ -108,7 +111,7 @@ func (c *bindCompiler) none(n *node, t reflect.Type) *binding {
 func (c *bindCompiler) structBinding(b *binding, n *node) {
 	b.kind = bindStruct
 	if b.ptr {
-		b.site = c.site()
+		b.site, b.slab = c.site(), reflect.SliceOf(b.typ)
 	}
 	b.fields = make([]fieldBinding, len(n.props))
 	for i, prop := range n.props {
@@ -182,7 +185,7 @@ func (a *arena) newStruct(b *binding) unsafe.Pointer {
 	s := &a.slabs[b.site]
 	if s.n == s.cap {
 		s.cap = a.chunk(b.site, s.cap, 8)
-		s.base, s.n = reflect.MakeSlice(reflect.SliceOf(b.typ), s.cap, s.cap).UnsafePointer(), 0
+		s.base, s.n = reflect.MakeSlice(b.slab, s.cap, s.cap).UnsafePointer(), 0
 	}
 	p := unsafe.Add(s.base, uintptr(s.n)*b.typ.Size())
 	s.n++
@@ -212,11 +215,34 @@ func (a *arena) setBool(b *binding, dst unsafe.Pointer, v bool) {
 
 // setZero zeroes the value dst points to (a nil pointer for a pointer binding).
 func setZero(b *binding, dst unsafe.Pointer) {
-	if b.ptr {
+	switch {
+	case b.ptr:
 		*(*unsafe.Pointer)(dst) = nil
-		return
+	case b.flat:
+		clear(unsafe.Slice((*byte)(dst), b.typ.Size()))
+	default:
+		reflect.NewAt(b.typ, dst).Elem().SetZero()
 	}
-	reflect.NewAt(b.typ, dst).Elem().SetZero()
+}
+
+// pointerFree reports whether values of t hold no pointer.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // startStruct returns the address of the fresh struct an object binds to.
