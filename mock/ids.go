@@ -48,15 +48,13 @@ func appendUUID(dst []byte, f *gofakeit.Faker) []byte {
 	u[6] = u[6]&0x0f | 0x40 // version 4
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	const hex = "0123456789abcdef"
-	var b [uuidLen]byte
-	j := 0
+	// Where each byte's two digits go in xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
+	offsets := [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+	var b [64]byte // indexes masked by 63 need no bounds check
 	for i, c := range u {
-		b[j], b[j+1] = hex[c>>4], hex[c&0x0f]
-		j += 2
-		if i == 3 || i == 5 || i == 7 || i == 9 {
-			b[j] = '-'
-			j++
-		}
+		at := offsets[i]
+		b[at&63], b[(at+1)&63] = hex[c>>4], hex[c&0x0f]
 	}
-	return append(dst, b[:]...)
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	return append(dst, b[:uuidLen]...)
 }
