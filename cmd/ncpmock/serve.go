@@ -119,10 +119,11 @@ func (o *serveOptions) mockConfig(logger *slog.Logger) (mock.Config, error) {
 // gcPercent is the GOGC of "ncpmock serve" unless the GOGC variable is set.
 // The server's live heap is small (about 2 MB with an empty store) and a
 // 100-user request allocates about 90 KB, so with Go's default of 100 the
-// collector runs every few dozen requests. At 200 it runs half as often and
-// the resident size under load (32 connections of 100-user requests) stays
-// near 36 MB; at 400 it passed 50 MB (see bench/load.sh).
-const gcPercent = 200
+// collector runs every few dozen requests. At 150 it runs a third less
+// often while the resident size under load (32 connections of 100-user
+// requests) stays below 40 MB; 200 came close to it and 400 passed 50 MB
+// (measured with bench/load.sh).
+const gcPercent = 150
 
 // tuneMemory sets the collector for serving and returns the memory that
 // parsing the spec used to the OS; the returned func restores the collector.
