@@ -160,7 +160,8 @@ echo
 echo "ratios: median of the rounds' ratios (min-max); each round runs the servers in turn for ${duration}s"
 echo "ncpmock RSS: idle after start $(mb "$idle_kb") MB; peak under load (VmHWM) $(mb "$peak_kb") MB; after the load $(mb "$after_kb") MB"
 if [ "$prism" = 1 ]; then
-	echo "prism RSS: peak (VmHWM) $(mb "$(rss_kb "$(cat "$work/prism.pid")" VmHWM)") MB"
+	version=$(awk -F'"' '$2 == "version" {print $4; exit}' "$work/prism/node_modules/@stoplight/prism-cli/package.json")
+	echo "prism $version RSS: peak (VmHWM) $(mb "$(rss_kb "$(cat "$work/prism.pid")" VmHWM)") MB"
 fi
 echo "start-up to a 200 from /healthz: ncpmock $(median <"$work/startup-ncpmock") ms ($(minmax <"$work/startup-ncpmock") ms), baseline $(median <"$work/startup-baseline") ms, median of 5"
 echo "access log written by ncpmock: $(wc -l <"$work/ncpmock.log") lines"
