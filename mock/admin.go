@@ -60,11 +60,11 @@ func (s *Server) adminListFaults(c echo.Context) error {
 // adminAddFaults adds the rules of the body (YAML or JSON: one rule, a list,
 // or {"faults": [...]}) and answers 201 with them as added.
 func (s *Server) adminAddFaults(c echo.Context) error {
-	body, err := readBody(c.Request(), s.cfg.MaxBodyBytes)
+	body, err := s.readBody(c.Request())
 	if err != nil {
 		return err
 	}
-	rules, err := ParseRules(body)
+	rules, err := ParseRules([]byte(body))
 	if err != nil {
 		return err
 	}

@@ -1,38 +1,82 @@
-package mock_test
+package mock
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/ncpmock/ncpmock/mock"
+	"github.com/ncpmock/ncpmock/internal/benchdata"
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
-// BenchmarkHandler100Users sends 100-user bodies through the whole handler
-// (validation, store, encoding), without a network. Login IDs are new in
-// every iteration, so every user is created.
-func BenchmarkHandler100Users(b *testing.B) {
-	srv, err := mock.New(mock.Config{})
+// benchServer returns a mock that logs every request (to nowhere, but fully
+// formatted), validating with the compiled validator or the reference.
+func benchServer(b *testing.B, reference bool) *Server {
+	b.Helper()
+	s, err := New(Config{Seed: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		ids := make([]string, 100)
-		for i := range ids {
-			ids[i] = fmt.Sprintf("u%d@example.com", n)
-			n++
+	if reference {
+		if s.validator, err = openapi.NewValidator(s.spec, openapi.ValidatorConfig{Reference: true}); err != nil {
+			b.Fatal(err)
 		}
-		body := bulkBody(ids...)
-		req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	return s
+}
+
+func benchPost(b *testing.B, h http.Handler, body []byte, want int) {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("status %d, want %d: %s", rec.Code, want, rec.Body)
+	}
+}
+
+// BenchmarkCreateUsers measures the whole handler (routing, middleware,
+// access log, validation, store, answer) with each validator.
+func BenchmarkCreateUsers(b *testing.B) {
+	fresh := make([][]byte, 64)
+	for i := range fresh {
+		fresh[i] = benchdata.Valid(benchdata.Seed, 100, fmt.Sprintf("r%d.", i))
+	}
+	cases := []struct {
+		name   string
+		bodies [][]byte
+		want   int
+	}{
+		{"valid-1", [][]byte{benchdata.Valid(benchdata.Seed, 1, "")}, http.StatusOK},
+		{"valid-100-duplicates", [][]byte{benchdata.Valid(benchdata.Seed, 100, "")}, http.StatusOK},
+		{"valid-100-new", fresh, http.StatusOK},
+		{"invalid-100", [][]byte{benchdata.Invalid(benchdata.Seed)}, http.StatusBadRequest},
+	}
+	for _, validator := range []string{"compiled", "reference"} {
+		for _, tc := range cases {
+			b.Run(validator+"/"+tc.name, func(b *testing.B) {
+				s := benchServer(b, validator == "reference")
+				b.ReportAllocs()
+				b.SetBytes(int64(len(tc.bodies[0])))
+				i := 0
+				for b.Loop() {
+					if i == len(tc.bodies) && len(tc.bodies) > 1 {
+						b.StopTimer()
+						if err := s.store.Reset(context.Background()); err != nil {
+							b.Fatal(err)
+						}
+						i = 0
+						b.StartTimer()
+					}
+					benchPost(b, s, tc.bodies[i%len(tc.bodies)], tc.want)
+					i++
+				}
+			})
 		}
 	}
 }

@@ -1,14 +1,14 @@
 package mock
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 	"github.com/ncpmock/ncpmock/openapi"
@@ -25,61 +25,53 @@ const (
 // answer one result per requested user in request order.
 func (s *Server) createUsers(c echo.Context) error {
 	req := c.Request()
-	body, err := readBody(req, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(req)
 	if err != nil {
 		return err
 	}
-	if x := exchangeOf(c); x != nil {
-		x.body = body // for the journal
+	x := exchangeOf(c)
+	if x != nil {
+		// For the journal, which copies what it keeps; nothing writes to it.
+		x.body = unsafe.Slice(unsafe.StringData(body), len(body))
 	}
-	warnings, err := s.validator.Validate(req.Context(), req.Header.Get(echo.HeaderContentType), body)
+	var bulk openapi.BulkRequest
+	warnings, err := s.validator.DecodeString(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	addWarnings(c.Response().Header(), warnings)
-	if err != nil {
-		return err
-	}
-	bulk, err := decodeBulk(body)
 	if err != nil {
 		return err
 	}
 	if err := s.applyTriggers(c, bulk.Params); err != nil {
 		return err
 	}
-	results, err := s.create(c, bulk.Params)
+	users, added, failed, err := s.create(c, bulk.Params)
 	if err != nil {
 		return err
 	}
-	if x := exchangeOf(c); x != nil && x.breaker != nil {
-		return x.answerBroken(results)
+	if x != nil && x.breaker != nil {
+		return x.answerBroken(results(users, added, failed))
 	}
-	return c.JSON(http.StatusOK, results)
+	if failed != nil {
+		return c.JSON(http.StatusOK, results(users, added, failed))
+	}
+	return s.writeResults(c, users, added)
 }
 
-// create stores the users and builds their results. Users that a fault or a
-// trigger login ID fails are not stored.
-func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]openapi.UserResult, error) {
+// create stores the users and reports which were added and, when a fault or
+// a trigger login ID fails some users, why each of those failed. Failed
+// users are not stored.
+func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]User, []bool, []string, error) {
 	now := s.cfg.Now()
 	users := make([]User, len(params))
 	for i, p := range params {
-		id := s.faker.UUID()
-		users[i] = User{ID: id, LoginID: p.LoginID, NRN: s.nrn(id), CreatedAt: now, Request: p}
+		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p}
 	}
+	s.assignIDs(users)
 	failed := s.userFailures(c, params)
 	added, err := s.insert(c, users, failed)
 	if err != nil {
-		return nil, fmt.Errorf("store users: %w", err)
+		return nil, nil, nil, fmt.Errorf("store users: %w", err)
 	}
-	results := make([]openapi.UserResult, len(users))
-	for i, u := range users {
-		switch {
-		case failed != nil && failed[i] != "":
-			results[i] = openapi.UserResult{Name: u.LoginID, Message: failed[i]}
-		case added[i]:
-			results[i] = openapi.UserResult{ID: u.ID, NRN: u.NRN, Name: u.LoginID, Success: true}
-		default:
-			results[i] = openapi.UserResult{Name: u.LoginID, Message: MsgDuplicateLoginID}
-		}
-	}
-	return results, nil
+	return users, added, failed, nil
 }
 
 // insert stores the users that have not failed, and reports for each user
@@ -107,28 +99,99 @@ func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, 
 	return added, nil
 }
 
-// nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.
-func (s *Server) nrn(id string) string {
-	return "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/" + id
+// results returns the answer to a batch: one result per user, in order.
+// failed, when not nil, holds the message of each user a fault failed.
+func results(users []User, added []bool, failed []string) []openapi.UserResult {
+	out := make([]openapi.UserResult, len(users))
+	for i, u := range users {
+		switch {
+		case failed != nil && failed[i] != "":
+			out[i] = openapi.UserResult{Name: u.LoginID, Message: failed[i]}
+		case added[i]:
+			out[i] = openapi.UserResult{ID: u.ID, NRN: u.NRN, Name: u.LoginID, Success: true}
+		default:
+			out[i] = openapi.UserResult{Name: u.LoginID, Message: MsgDuplicateLoginID}
+		}
+	}
+	return out
 }
 
-// readBody reads the whole body, refusing more than limit bytes.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// writeResults answers 200 with the results, as c.JSON would but encoded by
+// appendResults into a pooled buffer. A request with a query (such as
+// ?pretty) goes through c.JSON.
+func (s *Server) writeResults(c echo.Context, users []User, added []bool) error {
+	if c.Request().URL.RawQuery != "" {
+		return c.JSON(http.StatusOK, results(users, added, nil))
+	}
+	buf := s.buffer()
+	defer s.recycle(buf)
+	*buf = appendResults((*buf)[:0], users, added)
+	return c.JSONBlob(http.StatusOK, *buf) // writers must not keep it (io.Writer)
+}
+
+// maxPooledBuffer bounds the buffers kept for reuse.
+const maxPooledBuffer = 256 << 10
+
+// buffer returns a buffer for a request body or an answer; recycle it when
+// nothing refers to it any more.
+func (s *Server) buffer() *[]byte {
+	if b, ok := s.buffers.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+func (s *Server) recycle(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		*b = (*b)[:0]
+		s.buffers.Put(b)
+	}
+}
+
+// readBody reads the whole body, refusing more than the configured limit. It
+// returns a string, which the decoded request shares.
+func (s *Server) readBody(r *http.Request) (string, error) {
+	limit := s.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
-		return nil, &bodyTooLargeError{limit: limit}
+		return "", &bodyTooLargeError{limit: limit}
 	}
-	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+		// net/http delivers exactly ContentLength bytes or an error. The
+		// bytes are read once, then only ever seen as the string.
+		buf := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
+			return "", &bodyReadError{err: err}
+		}
+		return unsafe.String(&buf[0], len(buf)), nil
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
+	scratch := s.buffer()
+	defer s.recycle(scratch)
+	buf, err := readAll(r.Body, limit, (*scratch)[:0])
+	*scratch = buf
 	if err != nil {
-		return nil, &bodyReadError{err: err}
+		return "", err
 	}
-	if n > limit {
-		return nil, &bodyTooLargeError{limit: limit}
+	return string(buf), nil
+}
+
+// readAll reads r to its end into buf, refusing more than limit bytes.
+func readAll(r io.Reader, limit int64, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(512, len(buf)))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf[:0], &bodyTooLargeError{limit: limit}
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], &bodyReadError{err: err}
+		}
 	}
-	return buf.Bytes(), nil
 }
 
 // headerSafe makes text fit in a header value: printable ASCII only.
@@ -155,27 +218,7 @@ func headerSafe(s string) string {
 	return b.String()
 }
 
-// decodeBulk decodes a validated body. A key repeated in one object is
-// decoded as the validator read it, the last value winning: encoding/json
-// would instead try every value in turn and fail on an earlier one of
-// another type.
-func decodeBulk(body []byte) (openapi.BulkRequest, error) {
-	var bulk openapi.BulkRequest
-	err := json.Unmarshal(body, &bulk)
-	if err == nil {
-		return bulk, nil
-	}
-	var value any
-	if json.Unmarshal(body, &value) != nil {
-		return bulk, fmt.Errorf("decode a validated body: %w", err)
-	}
-	last, merr := json.Marshal(value)
-	if merr != nil {
-		return bulk, fmt.Errorf("decode a validated body: %w", merr)
-	}
-	bulk = openapi.BulkRequest{}
-	if err := json.Unmarshal(last, &bulk); err != nil {
-		return bulk, fmt.Errorf("decode a validated body: %w", err)
-	}
-	return bulk, nil
+// nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.
+func (s *Server) nrn(id string) string {
+	return "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/" + id
 }

@@ -72,7 +72,7 @@ func TestPartialFault(t *testing.T) {
 	s := newTestServer(t, Config{})
 	rec := do(t, s, http.MethodPost, bulkPath, bulkBody("ok@example.com", "bad1@example.com", "bad2@example.com"),
 		HeaderFault, `partial; loginId="^bad"; message="Invalid login ID."`)
-	got := results(t, rec.Body.Bytes())
+	got := decodeResults(t, rec.Body.Bytes())
 	if rec.Code != 200 || len(got) != 3 || !got[0].Success || got[1].Success || got[2].Success ||
 		got[1].Message != MsgInvalidLoginID || got[1].ID != "" || got[2].Name != "bad2@example.com" {
 		t.Fatalf("got %d %+v, want ok created and both bad ones failed with %q", rec.Code, got, MsgInvalidLoginID)
@@ -82,7 +82,7 @@ func TestPartialFault(t *testing.T) {
 		t.Fatalf("got users %+v, want only ok@example.com stored", users)
 	}
 	// A failed user was not created: the same login ID succeeds later.
-	if got := results(t, do(t, s, http.MethodPost, bulkPath, bulkBody("bad1@example.com")).Body.Bytes()); !got[0].Success {
+	if got := decodeResults(t, do(t, s, http.MethodPost, bulkPath, bulkBody("bad1@example.com")).Body.Bytes()); !got[0].Success {
 		t.Fatalf("got %+v, want bad1 created on a plain request", got)
 	}
 }
@@ -99,7 +99,7 @@ func TestPartialFractionWithinBinomialBounds(t *testing.T) {
 		for i := range ids {
 			ids[i] = "b" + strconv.Itoa(b) + ids[i]
 		}
-		for _, r := range results(t, do(t, s, http.MethodPost, bulkPath, bulkBody(ids...), HeaderFault, "partial=0.25").Body.Bytes()) {
+		for _, r := range decodeResults(t, do(t, s, http.MethodPost, bulkPath, bulkBody(ids...), HeaderFault, "partial=0.25").Body.Bytes()) {
 			if !r.Success {
 				failed++
 			}
@@ -114,7 +114,7 @@ func TestPartialFractionWithinBinomialBounds(t *testing.T) {
 func TestTriggerLoginIDs(t *testing.T) {
 	s := newTestServer(t, Config{})
 	rec := do(t, s, http.MethodPost, bulkPath, bulkBody("ok@example.com", "duplicate@fail.ncpmock.test", "Invalid+2@FAIL.ncpmock.test"))
-	got := results(t, rec.Body.Bytes())
+	got := decodeResults(t, rec.Body.Bytes())
 	if rec.Code != 200 || !got[0].Success || got[1].Message != MsgDuplicateLoginID || got[2].Message != MsgInvalidLoginID || got[1].Success || got[2].Success {
 		t.Fatalf("got %d %+v, want ok created, then a duplicate and an invalid failure", rec.Code, got)
 	}
@@ -151,7 +151,7 @@ func TestRequestTriggersThatAnswer200(t *testing.T) {
 	}
 	ids := []string{"a@example.com", "latency-1.5s@fail.ncpmock.test", "contract-break-too-few@fail.ncpmock.test"}
 	rec := do(t, s, http.MethodPost, bulkPath, bulkBody(ids...))
-	if got := results(t, rec.Body.Bytes()); rec.Code != 200 || len(got) != 2 || len(slept) != 1 || slept[0] != 1500*time.Millisecond {
+	if got := decodeResults(t, rec.Body.Bytes()); rec.Code != 200 || len(got) != 2 || len(slept) != 1 || slept[0] != 1500*time.Millisecond {
 		t.Fatalf("got %d %+v after sleeping %v, want 200 with one result too few after 1.5s", rec.Code, got, slept)
 	}
 	if users, _ := s.store.List(t.Context()); len(users) != 3 {

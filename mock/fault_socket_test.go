@@ -68,7 +68,7 @@ func TestTruncatedGivesUnexpectedEOF(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get(HeaderTraceID) == "" {
 		t.Fatalf("got status %d, trace id %q; want 200 and a trace id", resp.StatusCode, resp.Header.Get(HeaderTraceID))
 	}
-	got, err := readAll(resp.Body)
+	got, err := readAllBody(resp.Body)
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("read body: got error %v, want io.ErrUnexpectedEOF", err)
 	}
@@ -125,11 +125,11 @@ func TestSlowBodyComesInChunks(t *testing.T) {
 		}
 		release <- struct{}{}
 	}
-	rest, err := readAll(resp.Body)
+	rest, err := readAllBody(resp.Body)
 	if err != nil || len(got)+len(rest) != int(resp.ContentLength) {
 		t.Fatalf("got %d+%d bytes of %d, error %v", len(got), len(rest), resp.ContentLength, err)
 	}
-	if r := results(t, append(got, rest...)); len(r) != 1 || !r[0].Success {
+	if r := decodeResults(t, append(got, rest...)); len(r) != 1 || !r[0].Success {
 		t.Fatalf("got results %+v, want one success", r)
 	}
 }
@@ -285,7 +285,7 @@ func TestConnectionFaultsThroughHTTPServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if _, err := readAll(resp.Body); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if _, err := readAllBody(resp.Body); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("truncated: got error %v, want io.ErrUnexpectedEOF", err)
 	}
 }

@@ -98,7 +98,7 @@ func decode(t *testing.T, data []byte, v any) {
 }
 
 // readAll reads a body, returning what came and the error that ended it.
-func readAll(r io.Reader) ([]byte, error) {
+func readAllBody(r io.Reader) ([]byte, error) {
 	var buf bytes.Buffer
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
@@ -113,7 +113,7 @@ func gatewayErr(t *testing.T, data []byte) openapi.GatewayErrorDetail {
 }
 
 // results decodes a 200 answer of the bulk endpoint.
-func results(t *testing.T, data []byte) []openapi.UserResult {
+func decodeResults(t *testing.T, data []byte) []openapi.UserResult {
 	t.Helper()
 	var r []openapi.UserResult
 	decode(t, data, &r)

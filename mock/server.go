@@ -76,6 +76,10 @@ type Config struct {
 	AdminToken string
 	// NoAdmin turns the admin API (/__admin/) off: its paths answer 404.
 	NoAdmin bool
+	// ReferenceValidator validates requests with kin-openapi alone instead of
+	// the compiled single-pass validator: the same answers, several times
+	// slower. For checking the compiled validator and for comparisons.
+	ReferenceValidator bool
 }
 
 // Server is the mock server, an http.Handler. It is safe for concurrent use.
@@ -109,6 +113,7 @@ type Server struct {
 	releaseOnce sync.Once
 	closing     chan struct{} // closed by Close: every fault wait ends
 	closeOnce   sync.Once
+	buffers     sync.Pool // of *[]byte, for answers
 }
 
 var (
@@ -122,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	v, err := openapi.NewValidator(cfg.Spec, openapi.ValidatorConfig{Strict: cfg.Strict})
+	v, err := openapi.NewValidator(cfg.Spec, openapi.ValidatorConfig{Strict: cfg.Strict, Reference: cfg.ReferenceValidator})
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
@@ -220,6 +225,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Seed returns the seed the server's random choices come from.
 func (s *Server) Seed() uint64 { return s.cfg.Seed }
+
+// Compiled reports whether requests are validated by the compiled
+// single-pass validator and, when they are not, why (see
+// openapi.Validator.Compiled).
+func (s *Server) Compiled() (bool, error) { return s.validator.Compiled() }
 
 // Spec returns the contract the server serves.
 func (s *Server) Spec() *openapi.Spec { return s.spec }

@@ -33,7 +33,7 @@ func postAsync(t *testing.T, url, fault string) <-chan answer {
 			return
 		}
 		defer resp.Body.Close()
-		body, err := readAll(resp.Body)
+		body, err := readAllBody(resp.Body)
 		ch <- answer{resp: resp, body: body, err: err}
 	}()
 	return ch
@@ -46,7 +46,7 @@ func checkAnsweredCutShort(t *testing.T, a answer, kind string) {
 	if a.err != nil {
 		t.Fatalf("%s: got error %v, want a complete answer", kind, a.err)
 	}
-	if r := results(t, a.body); a.resp.StatusCode != http.StatusOK || len(r) != 1 || !r[0].Success {
+	if r := decodeResults(t, a.body); a.resp.StatusCode != http.StatusOK || len(r) != 1 || !r[0].Success {
 		t.Fatalf("%s: got %d %s, want 200 with one user created", kind, a.resp.StatusCode, a.body)
 	}
 	if kind == KindLatency && !strings.Contains(strings.Join(a.resp.Header.Values(HeaderWarning), "\n"), "latency cut short") {
@@ -123,7 +123,7 @@ func TestCloseSendsTheRestOfASlowBody(t *testing.T) {
 	if err := s.Close(); err != nil { // the headers are in: the body is on its way
 		t.Fatal(err)
 	}
-	body, err := readAll(resp.Body)
+	body, err := readAllBody(resp.Body)
 	checkAnsweredCutShort(t, answer{resp: resp, body: body, err: err}, KindSlowBody)
 	if e := waitForEntry(t, s, done); e.Status != http.StatusOK || len(e.Faults) != 1 || !e.Faults[0].CutShort {
 		t.Errorf("got status %d, faults %+v; want 200 and cut short", e.Status, e.Faults)
@@ -230,7 +230,7 @@ func TestFaultWaitsDoNotCountAgainstWriteTimeout(t *testing.T) {
 		if a.err != nil {
 			t.Fatalf("%s: got error %v, want the answer", fault, a.err)
 		}
-		if r := results(t, a.body); a.resp.StatusCode != http.StatusOK || len(r) != 1 {
+		if r := decodeResults(t, a.body); a.resp.StatusCode != http.StatusOK || len(r) != 1 {
 			t.Fatalf("%s: got %d %s, want 200 with one result", fault, a.resp.StatusCode, a.body)
 		}
 	}

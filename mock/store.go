@@ -43,11 +43,22 @@ type memoryStore struct {
 // newMemoryStore returns an empty store. Login IDs compare case-insensitively
 // unless caseSensitive is set.
 func newMemoryStore(caseSensitive bool) *memoryStore {
-	key := strings.ToLower
+	key := foldCase
 	if caseSensitive {
 		key = func(s string) string { return s }
 	}
 	return &memoryStore{key: key, taken: make(map[string]struct{})}
+}
+
+// foldCase is strings.ToLower, without its cost for the common login ID
+// that is already lower-case ASCII.
+func foldCase(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 func (m *memoryStore) Insert(_ context.Context, users []User) ([]bool, error) {

@@ -72,9 +72,7 @@ func (w *extWalker) walk(s *openapi3.Schema, value any, path []segment) {
 	switch v := value.(type) {
 	case string:
 		if limit, ok := MaxBytes(s); ok && len(v) > limit {
-			w.problems = append(w.problems, newProblem(path, RuleMaxBytes, fmt.Sprintf(
-				"must be at most %d bytes of UTF-8, got %d bytes (%d characters)",
-				limit, len(v), utf8.RuneCountInString(v))))
+			w.problems = append(w.problems, newProblem(path, RuleMaxBytes, maxBytesMessage(limit, v)))
 		}
 	case []any:
 		if s.Items == nil || !allowsType(s, openapi3.TypeArray) {
@@ -116,6 +114,11 @@ func (w *extWalker) walkObject(s *openapi3.Schema, obj map[string]any, path []se
 				unknownMessage(s, name)))
 		}
 	}
+}
+
+func maxBytesMessage(limit int, v string) string {
+	return fmt.Sprintf("must be at most %d bytes of UTF-8, got %d bytes (%d characters)",
+		limit, len(v), utf8.RuneCountInString(v))
 }
 
 // propertySchema finds a declared property in the schema or its allOf parts.

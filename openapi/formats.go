@@ -46,8 +46,8 @@ func formatValidators() map[string]regexpFormat {
 	}
 }
 
-func registerFormats(doc *openapi3.T) {
-	for name, f := range formatValidators() {
+func registerFormats(doc *openapi3.T, formats map[string]regexpFormat) {
+	for name, f := range formats {
 		doc.SetStringFormatValidator(name, f)
 	}
 }

@@ -58,8 +58,8 @@ type Generator struct {
 	cfg   GenConfig
 	f     *gofakeit.Faker
 	loc   *locale
-	root  *node
-	rows  *node // the array of users, nil when the body has none
+	root  *genNode
+	rows  *genNode // the array of users, nil when the body has none
 	cols  []column
 	seq   uint64
 	rules []*ruleDef
@@ -76,7 +76,7 @@ func NewGenerator(spec *Spec, cfg GenConfig) (*Generator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new generator: %w", err)
 	}
-	root, err := compileSchema(spec)
+	root, err := compileGenSchema(spec)
 	if err != nil {
 		return nil, fmt.Errorf("new generator: %w", err)
 	}
@@ -156,8 +156,8 @@ func (g *Generator) DuplicateLoginIDs(users int) (*Case, error) {
 	c := g.newCtx(stTypical, users)
 	root := c.value(g.root)
 	items := rowItems(root, g.rows)
-	first, _ := items[0].(*object).get(login.name)
-	items[len(items)-1].(*object).set(login.name, first)
+	first, _ := items[0].(*genObject).get(login.name)
+	items[len(items)-1].(*genObject).set(login.name, first)
 	cs, err := c.finish(ModeValid, "duplicateLoginIds", root)
 	if cs != nil {
 		cs.Note = fmt.Sprintf("users 1 and %d share the login ID %v", users, first)
@@ -184,7 +184,7 @@ func rangeText(lo, hi int) string {
 	return fmt.Sprintf("%d to %d", lo, hi)
 }
 
-func findRows(root *node) *node {
+func findRows(root *genNode) *genNode {
 	if root.typ != openapi3.TypeObject {
 		return nil
 	}
@@ -197,7 +197,7 @@ func findRows(root *node) *node {
 }
 
 // loginNode returns the property of a user that holds its login ID.
-func (g *Generator) loginNode() *node {
+func (g *Generator) loginNode() *genNode {
 	if g.rows == nil {
 		return nil
 	}

@@ -43,7 +43,7 @@ func BoundaryNote(name string) string { return boundaryNotes[name] }
 // BoundaryNames lists the boundary cases the spec's limits give rise to.
 func (g *Generator) BoundaryNames() []string {
 	var has struct{ maxLen, maxBytes, str, optional, maxProps bool }
-	walkNodes(g.root, func(n *node) {
+	walkNodes(g.root, func(n *genNode) {
 		if n.str != nil {
 			has.str = true
 			has.maxLen = has.maxLen || n.str.maxLen >= 0 || n.str.maxBytes >= 0
@@ -68,12 +68,12 @@ func (g *Generator) BoundaryNames() []string {
 	return names
 }
 
-func walkNodes(n *node, fn func(*node)) {
+func walkNodes(n *genNode, fn func(*genNode)) {
 	fn(n)
 	for _, p := range n.props {
 		walkNodes(p, fn)
 	}
-	for _, child := range []*node{n.extra, n.items} {
+	for _, child := range []*genNode{n.extra, n.items} {
 		if child != nil {
 			walkNodes(child, fn)
 		}

@@ -17,7 +17,7 @@ var ErrNotTabular = errors.New("case cannot be written as CSV rows")
 // user object through nested objects.
 type column struct {
 	name  string
-	steps []*node
+	steps []*genNode
 }
 
 // csvColumns flattens the user schema: nested objects are expanded in place,
@@ -28,8 +28,8 @@ func (g *Generator) csvColumns() []column {
 		return nil
 	}
 	var cols []column
-	var walk func(n *node, steps []*node)
-	walk = func(n *node, steps []*node) {
+	var walk func(n *genNode, steps []*genNode)
+	walk = func(n *genNode, steps []*genNode) {
 		for _, p := range n.props {
 			s := append(steps[:len(steps):len(steps)], p)
 			if p.typ == openapi3.TypeObject && !p.isMap() && p.extra == nil {
@@ -87,9 +87,9 @@ func (g *Generator) CSVRecords(c *Case) ([][]string, error) {
 	return out, nil
 }
 
-func lookup(v any, steps []*node) any {
+func lookup(v any, steps []*genNode) any {
 	for _, s := range steps {
-		o, ok := v.(*object)
+		o, ok := v.(*genObject)
 		if !ok {
 			return nil
 		}
@@ -108,7 +108,7 @@ func cell(v any) string {
 		return v
 	case bool:
 		return strconv.FormatBool(v)
-	case *object:
+	case *genObject:
 		parts := make([]string, len(v.keys))
 		for i, k := range v.keys {
 			parts[i] = k + "=" + cell(v.vals[i])

@@ -56,7 +56,7 @@ func (g *Generator) InvalidCases(users int) ([]*Case, error) {
 // a validator must report and a note.
 func (c *genCtx) breakAt(r *ruleDef, root any) (any, *Problem, string) {
 	var path []any
-	holder := &object{keys: []string{""}, vals: []any{root}}
+	holder := &genObject{keys: []string{""}, vals: []any{root}}
 	var parent any = holder
 	slot := any("")
 	for i := 1; i < len(r.chain); i++ {
@@ -70,7 +70,7 @@ func (c *genCtx) breakAt(r *ruleDef, root any) (any, *Problem, string) {
 		path = append(path, slot)
 	}
 	if r.kind == bkRequired {
-		parent.(*object).remove(slot.(string))
+		parent.(*genObject).remove(slot.(string))
 		field := FormatPath(path)
 		return holder.vals[0], &Problem{Field: field, Rule: r.Rule.Rule}, field + " left out"
 	}
@@ -86,9 +86,9 @@ func (c *genCtx) breakAt(r *ruleDef, root any) (any, *Problem, string) {
 // descend picks, in the container parent (a value of node pn), the slot of
 // child (a property name, map key or index), making a valid value there
 // when there is none.
-func (c *genCtx) descend(parent any, pn, child *node) any {
+func (c *genCtx) descend(parent any, pn, child *genNode) any {
 	switch p := parent.(type) {
-	case *object:
+	case *genObject:
 		key := child.name
 		if child == pn.extra {
 			key = c.mapKey(pn, p)
@@ -106,7 +106,7 @@ func (c *genCtx) descend(parent any, pn, child *node) any {
 }
 
 // mapKey returns an existing key of a map entry, or a new one.
-func (c *genCtx) mapKey(pn *node, o *object) string {
+func (c *genCtx) mapKey(pn *genNode, o *genObject) string {
 	for _, k := range o.keys {
 		if !pn.declares(k) {
 			return k
@@ -122,7 +122,7 @@ func (c *genCtx) mapKey(pn *node, o *object) string {
 
 func (c *genCtx) slotValue(container, slot any) any {
 	switch p := container.(type) {
-	case *object:
+	case *genObject:
 		v, _ := p.get(slot.(string))
 		return v
 	case []any:
@@ -133,7 +133,7 @@ func (c *genCtx) slotValue(container, slot any) any {
 
 func (c *genCtx) setSlot(container, slot, v any) {
 	switch p := container.(type) {
-	case *object:
+	case *genObject:
 		p.set(slot.(string), v)
 	case []any:
 		p[slot.(int)] = v
@@ -163,7 +163,7 @@ func (c *genCtx) broken(r *ruleDef, old any) (any, string) {
 	case bkMaxProps:
 		return c.mapOf(n, n.maxProps+1), ""
 	case bkUndeclared:
-		o, _ := old.(*object)
+		o, _ := old.(*genObject)
 		key := undeclaredName(n)
 		o.set(key, "")
 		return o, key
@@ -177,7 +177,7 @@ func (c *genCtx) broken(r *ruleDef, old any) (any, string) {
 	return old, ""
 }
 
-func (c *genCtx) items(n *node, count int) []any {
+func (c *genCtx) items(n *genNode, count int) []any {
 	out := make([]any, count)
 	for i := range out {
 		out[i] = c.value(n.items)
@@ -187,8 +187,8 @@ func (c *genCtx) items(n *node, count int) []any {
 
 // mapOf makes the object n with exactly count properties: its required
 // ones, then map entries.
-func (c *genCtx) mapOf(n *node, count int) *object {
-	o := &object{}
+func (c *genCtx) mapOf(n *genNode, count int) *genObject {
+	o := &genObject{}
 	for _, p := range n.props {
 		if p.required {
 			o.set(p.name, c.value(p))
@@ -198,7 +198,7 @@ func (c *genCtx) mapOf(n *node, count int) *object {
 	return o
 }
 
-func undeclaredName(n *node) string {
+func undeclaredName(n *genNode) string {
 	name := "nickname"
 	for i := 2; n.declares(name); i++ {
 		name = "nickname" + strconv.Itoa(i)
@@ -206,7 +206,7 @@ func undeclaredName(n *node) string {
 	return name
 }
 
-func breakNumber(n *node, limit float64, dir float64, exclusive bool) any {
+func breakNumber(n *genNode, limit float64, dir float64, exclusive bool) any {
 	v := limit + dir
 	if exclusive {
 		v = limit
@@ -220,7 +220,7 @@ func breakNumber(n *node, limit float64, dir float64, exclusive bool) any {
 // wrongType returns a value of another JSON type than n's, the way people
 // get it wrong: a number for a string of digits, "true" for true, an object
 // where an array of them belongs (and the other way round).
-func (c *genCtx) wrongType(n *node, old any) any {
+func (c *genCtx) wrongType(n *genNode, old any) any {
 	switch n.typ {
 	case openapi3.TypeString:
 		if s, ok := old.(string); ok {
@@ -240,16 +240,16 @@ func (c *genCtx) wrongType(n *node, old any) any {
 		if items, ok := old.([]any); ok && len(items) > 0 && n.items.typ != openapi3.TypeArray {
 			return items[0]
 		}
-		return &object{}
+		return &genObject{}
 	}
 	return nil
 }
 
 // describe says what a broken value is, shortly.
-func describe(field string, kind breakKind, n *node, v any, key string) string {
+func describe(field string, kind breakKind, n *genNode, v any, key string) string {
 	name := displayPath(field)
 	if kind == bkType {
-		if _, scalar := v.(*object); !scalar {
+		if _, scalar := v.(*genObject); !scalar {
 			if _, scalar = v.([]any); !scalar {
 				return fmt.Sprintf("%s is %s (%s, not %s)", name, clip(string(appendJSON(nil, v))), article(genType(v)), article(n.typ))
 			}
@@ -262,7 +262,7 @@ func describe(field string, kind breakKind, n *node, v any, key string) string {
 			utf8.RuneCountInString(v), len(v))
 	case []any:
 		return fmt.Sprintf("%s has %s", name, plural(uint64(len(v)), "item"))
-	case *object:
+	case *genObject:
 		if key != "" {
 			return name + " is not declared by the spec"
 		}
@@ -298,7 +298,7 @@ func clip(s string) string {
 }
 
 // outsideEnum returns a value of n's type that its enum does not list.
-func outsideEnum(n *node) any {
+func outsideEnum(n *genNode) any {
 	switch n.typ {
 	case openapi3.TypeBoolean:
 		for _, b := range []bool{true, false} {

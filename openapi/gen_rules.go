@@ -79,11 +79,11 @@ const (
 type ruleDef struct {
 	Rule
 	kind  breakKind
-	chain []*node // from the root to the value broken
-	probe string  // for bkString: a breaking value found by NewGenerator
+	chain []*genNode // from the root to the value broken
+	probe string     // for bkString: a breaking value found by NewGenerator
 }
 
-func (r *ruleDef) target() *node { return r.chain[len(r.chain)-1] }
+func (r *ruleDef) target() *genNode { return r.chain[len(r.chain)-1] }
 
 // Rules lists every rule invalid mode knows, in document order, isolatable
 // or not.
@@ -112,8 +112,8 @@ func (g *Generator) rule(name string) (*ruleDef, error) {
 func (g *Generator) findRules() []*ruleDef {
 	var out []*ruleDef
 	c := g.scratchCtx(stTypical, 1)
-	var walk func(chain []*node)
-	walk = func(chain []*node) {
+	var walk func(chain []*genNode)
+	walk = func(chain []*genNode) {
 		n := chain[len(chain)-1]
 		add := func(kind breakKind, variant, rule, limit string) {
 			r := &ruleDef{Rule: Rule{Name: displayPath(n.path) + "/" + variant, Path: n.path,
@@ -125,17 +125,17 @@ func (g *Generator) findRules() []*ruleDef {
 		for _, p := range n.props {
 			walk(append(chain[:len(chain):len(chain)], p))
 		}
-		for _, child := range []*node{n.extra, n.items} {
+		for _, child := range []*genNode{n.extra, n.items} {
 			if child != nil {
 				walk(append(chain[:len(chain):len(chain)], child))
 			}
 		}
 	}
-	walk([]*node{g.root})
+	walk([]*genNode{g.root})
 	return out
 }
 
-func (g *Generator) nodeRules(n *node, add func(kind breakKind, variant, rule, limit string)) {
+func (g *Generator) nodeRules(n *genNode, add func(kind breakKind, variant, rule, limit string)) {
 	if n.required {
 		add(bkRequired, "required", "required", "required")
 	}
@@ -176,7 +176,7 @@ func (g *Generator) nodeRules(n *node, add func(kind breakKind, variant, rule, l
 	}
 }
 
-func (g *Generator) stringRules(n *node, add func(kind breakKind, variant, rule, limit string)) {
+func (g *Generator) stringRules(n *genNode, add func(kind breakKind, variant, rule, limit string)) {
 	sp := n.str
 	if len(n.enum) > 0 {
 		add(bkString, "enum", "enum", fmt.Sprint(n.enum))
@@ -231,7 +231,7 @@ func (c *genCtx) decide(r *ruleDef) {
 	r.Tabular = r.Isolatable && r.csvExpressible()
 }
 
-func (n *node) requiredCount() int {
+func (n *genNode) requiredCount() int {
 	k := 0
 	for _, p := range n.props {
 		if p.required {
@@ -258,7 +258,7 @@ func (r *ruleDef) csvExpressible() bool {
 
 // columnChain reports whether the chain ends at a CSV column: from the
 // array of users down through objects to a scalar or a map.
-func columnChain(chain []*node) bool {
+func columnChain(chain []*genNode) bool {
 	i := 0
 	for i < len(chain) && !chain[i].isRow {
 		i++
@@ -277,7 +277,7 @@ func columnChain(chain []*node) bool {
 
 // isMap reports whether an object is a free map (such as tags): no declared
 // properties, values under additionalProperties.
-func (n *node) isMap() bool {
+func (n *genNode) isMap() bool {
 	return n.typ == openapi3.TypeObject && len(n.props) == 0 && n.extra != nil
 }
 
@@ -316,7 +316,7 @@ func only(broken []string, rule string) bool {
 
 // breakString makes a value of n that breaks rule and nothing else, or says
 // why there is none.
-func (c *genCtx) breakString(n *node, rule string) (string, bool, string) {
+func (c *genCtx) breakString(n *genNode, rule string) (string, bool, string) {
 	switch rule {
 	case "minLength":
 		return c.breakMinLength(n)
@@ -328,12 +328,12 @@ func (c *genCtx) breakString(n *node, rule string) (string, bool, string) {
 	return c.breakShape(n, rule)
 }
 
-func (c *genCtx) breakMinLength(n *node) (string, bool, string) {
+func (c *genCtx) breakMinLength(n *genNode) (string, bool, string) {
 	sp := n.str
 	want := sp.minLen - 1
 	if !sp.shaped() {
 		next, sep := c.words(n.sem, false)
-		s, ok := c.fill(next, sep, false, span{0, bytesLimit(sp), want, want})
+		s, ok := c.fill(next, sep, false, textSpan{0, bytesLimit(sp), want, want})
 		return c.verdict(n, s, ok, "minLength", "")
 	}
 	lang := sp.lang(false)
@@ -348,7 +348,7 @@ func (c *genCtx) breakMinLength(n *node) (string, bool, string) {
 
 // withoutMin returns a copy of n whose string has no minLength, so that
 // shapedNear can make values below it.
-func (n *node) withoutMin() *node {
+func (n *genNode) withoutMin() *genNode {
 	m := *n
 	sp := *n.str
 	sp.minLen = 0
@@ -356,7 +356,7 @@ func (n *node) withoutMin() *node {
 	return &m
 }
 
-func (c *genCtx) breakMaxLength(n *node) (string, bool, string) {
+func (c *genCtx) breakMaxLength(n *genNode) (string, bool, string) {
 	sp := n.str
 	t := sp.maxLen + 1
 	if sp.maxBytes >= 0 && t > sp.maxBytes {
@@ -365,7 +365,7 @@ func (c *genCtx) breakMaxLength(n *node) (string, bool, string) {
 	}
 	if !sp.shaped() {
 		next, sep := c.words(n.sem, false)
-		s, ok := c.fill(next, sep, false, span{0, bytesLimit(sp), t, t})
+		s, ok := c.fill(next, sep, false, textSpan{0, bytesLimit(sp), t, t})
 		return c.verdict(n, s, ok, "maxLength", "")
 	}
 	lang := sp.lang(false)
@@ -382,12 +382,12 @@ func (c *genCtx) breakMaxLength(n *node) (string, bool, string) {
 	return c.verdict(n, s, ok, "maxLength", "")
 }
 
-func (c *genCtx) breakMaxBytes(n *node) (string, bool, string) {
+func (c *genCtx) breakMaxBytes(n *genNode) (string, bool, string) {
 	sp := n.str
 	t := sp.maxBytes + 1
 	if !sp.shaped() {
 		next, sep := c.words(n.sem, true)
-		s, ok := c.fill(next, sep, true, span{t, t, sp.minLen, charsLimit(sp)})
+		s, ok := c.fill(next, sep, true, textSpan{t, t, sp.minLen, charsLimit(sp)})
 		return c.verdict(n, s, ok, RuleMaxBytes, fmt.Sprintf(
 			"no text of %d bytes has at most %d characters", t, sp.maxLen))
 	}
@@ -406,7 +406,7 @@ func (c *genCtx) breakMaxBytes(n *node) (string, bool, string) {
 
 // breakShape breaks a pattern, format or enum by changing a valid value:
 // mistakes people make first, then single-character edits.
-func (c *genCtx) breakShape(n *node, rule string) (string, bool, string) {
+func (c *genCtx) breakShape(n *genNode, rule string) (string, bool, string) {
 	also := make(map[string]bool)
 	for range 4 {
 		v := c.typical(n)
@@ -434,7 +434,7 @@ func (c *genCtx) breakShape(n *node, rule string) (string, bool, string) {
 }
 
 // verdict checks a made value against every constraint of n.
-func (c *genCtx) verdict(n *node, s string, ok bool, rule, reason string) (string, bool, string) {
+func (c *genCtx) verdict(n *genNode, s string, ok bool, rule, reason string) (string, bool, string) {
 	if ok && only(n.str.broken(s, n.enum), rule) {
 		return s, true, ""
 	}

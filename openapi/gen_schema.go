@@ -30,10 +30,10 @@ func (e *SchemaError) Error() string {
 // Is reports whether target is ErrUnsupportedSchema.
 func (e *SchemaError) Is(target error) bool { return target == ErrUnsupportedSchema }
 
-// node is one place in the request body, with the constraints the spec puts
+// genNode is one place in the request body, with the constraints the spec puts
 // on it. Paths are abstract: params[].userProfile.phoneNo, tags.* for the
 // values of a map.
-type node struct {
+type genNode struct {
 	name     string // property name; "" for the root, array items and map values
 	path     string
 	required bool // required by the parent object
@@ -44,13 +44,13 @@ type node struct {
 	str      *strSpec
 	num      *numSpec
 
-	props    []*node // object properties, in document order
-	extra    *node   // map values (additionalProperties schema)
-	closed   bool    // additionalProperties: false
+	props    []*genNode // object properties, in document order
+	extra    *genNode   // map values (additionalProperties schema)
+	closed   bool       // additionalProperties: false
 	minProps int
 	maxProps int // -1: none
 
-	items    *node
+	items    *genNode
 	minItems int
 	maxItems int  // -1: none
 	rows     bool // the array of users, one CSV row each
@@ -63,14 +63,14 @@ type numSpec struct {
 	exclMin, exclMax bool
 }
 
-// compileSchema builds the node tree of the request schema. It reloads the
+// compileGenSchema builds the genNode tree of the request schema. It reloads the
 // spec with origins recorded, so that properties keep the document's order.
-func compileSchema(spec *Spec) (*node, error) {
+func compileGenSchema(spec *Spec) (*genNode, error) {
 	schema := spec.RequestSchema()
 	if ordered, err := orderedRequestSchema(spec); err == nil && ordered != nil {
 		schema = ordered
 	}
-	c := &compiler{}
+	c := &genCompiler{}
 	root, err := c.compile(schema, "", "", 0)
 	if err != nil {
 		return nil, err
@@ -98,12 +98,12 @@ func orderedRequestSchema(spec *Spec) (*openapi3.Schema, error) {
 	return mt.Schema.Value, nil
 }
 
-type compiler struct{}
+type genCompiler struct{}
 
 // maxDepth stops recursive schemas, which have no finite instance to build.
 const maxDepth = 16
 
-func (c *compiler) compile(s *openapi3.Schema, path, name string, depth int) (*node, error) {
+func (c *genCompiler) compile(s *openapi3.Schema, path, name string, depth int) (*genNode, error) {
 	if s == nil {
 		return nil, &SchemaError{Path: path, Reason: "missing schema"}
 	}
@@ -113,7 +113,7 @@ func (c *compiler) compile(s *openapi3.Schema, path, name string, depth int) (*n
 	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
 		return nil, &SchemaError{Path: path, Reason: "allOf, anyOf, oneOf and not are not supported"}
 	}
-	n := &node{name: name, path: path, nullable: s.Nullable, enum: s.Enum,
+	n := &genNode{name: name, path: path, nullable: s.Nullable, enum: s.Enum,
 		maxProps: -1, maxItems: -1}
 	typ, err := schemaType(s, path)
 	if err != nil {
@@ -127,7 +127,7 @@ func (c *compiler) compile(s *openapi3.Schema, path, name string, depth int) (*n
 	case openapi3.TypeInteger, openapi3.TypeNumber:
 		n.num = newNumSpec(s)
 	case openapi3.TypeObject:
-		err = c.object(n, s, depth)
+		err = c.genObject(n, s, depth)
 	case openapi3.TypeArray:
 		err = c.array(n, s, depth)
 	}
@@ -160,7 +160,7 @@ func schemaType(s *openapi3.Schema, path string) (string, error) {
 	return "", &SchemaError{Path: path, Reason: "no type"}
 }
 
-func (c *compiler) object(n *node, s *openapi3.Schema, depth int) error {
+func (c *genCompiler) genObject(n *genNode, s *openapi3.Schema, depth int) error {
 	n.minProps = int(s.MinProps)
 	if s.MaxProps != nil {
 		n.maxProps = int(*s.MaxProps)
@@ -211,7 +211,7 @@ func propertyOrder(s *openapi3.Schema) []string {
 	return names
 }
 
-func (c *compiler) array(n *node, s *openapi3.Schema, depth int) error {
+func (c *genCompiler) array(n *genNode, s *openapi3.Schema, depth int) error {
 	n.minItems = int(s.MinItems)
 	if s.MaxItems != nil {
 		n.maxItems = int(*s.MaxItems)
@@ -225,7 +225,7 @@ func (c *compiler) array(n *node, s *openapi3.Schema, depth int) error {
 }
 
 // markRows finds the array of users: the root's first array-of-objects property.
-func markRows(root *node) {
+func markRows(root *genNode) {
 	if root.typ != openapi3.TypeObject {
 		return
 	}

@@ -128,15 +128,15 @@ func (c *genCtx) words(sem semantic, wide bool) (next func() string, sep string)
 	return func() string { return asciiWord(f) }, " "
 }
 
-// span bounds a text by bytes and characters, inclusive.
-type span struct{ bLo, bHi, cLo, cHi int }
+// textSpan bounds a text by bytes and characters, inclusive.
+type textSpan struct{ bLo, bHi, cLo, cHi int }
 
 const unbounded = 1 << 30
 
 // fill builds text of words from next, joined by sep, whose size lies in sp,
 // padded at the end with ASCII letters and, when wide, the locale's
 // multibyte letters. It reports false when no such text exists.
-func (c *genCtx) fill(next func() string, sep string, wide bool, sp span) (string, bool) {
+func (c *genCtx) fill(next func() string, sep string, wide bool, sp textSpan) (string, bool) {
 	var b strings.Builder
 	chars := 0
 	for misses := 0; misses < 3; {
@@ -160,13 +160,13 @@ func (c *genCtx) fill(next func() string, sep string, wide bool, sp span) (strin
 	return b.String(), true
 }
 
-func (sp span) shift(bytes, chars int) span {
-	return span{sp.bLo - bytes, sp.bHi - bytes, sp.cLo - chars, sp.cHi - chars}
+func (sp textSpan) shift(bytes, chars int) textSpan {
+	return textSpan{sp.bLo - bytes, sp.bHi - bytes, sp.cLo - chars, sp.cHi - chars}
 }
 
 // padCounts finds how many one-byte letters and wide letters make up the rest
 // of a span, as few as possible.
-func (c *genCtx) padCounts(sp span, wide bool) ([2]int, bool) {
+func (c *genCtx) padCounts(sp textSpan, wide bool) ([2]int, bool) {
 	w := len(c.g.loc.wide[0])
 	maxWide := 0
 	if wide {

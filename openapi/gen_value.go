@@ -7,15 +7,15 @@ import (
 )
 
 // A generated value is nil (JSON null), bool, string, int64, float64, []any
-// or *object. Objects keep their keys in the order they were set, so bodies
+// or *genObject. Objects keep their keys in the order they were set, so bodies
 // list properties as the spec does and come out byte for byte the same for a
 // seed.
-type object struct {
+type genObject struct {
 	keys []string
 	vals []any
 }
 
-func (o *object) set(key string, v any) {
+func (o *genObject) set(key string, v any) {
 	for i, k := range o.keys {
 		if k == key {
 			o.vals[i] = v
@@ -26,7 +26,7 @@ func (o *object) set(key string, v any) {
 	o.vals = append(o.vals, v)
 }
 
-func (o *object) get(key string) (any, bool) {
+func (o *genObject) get(key string) (any, bool) {
 	for i, k := range o.keys {
 		if k == key {
 			return o.vals[i], true
@@ -35,7 +35,7 @@ func (o *object) get(key string) (any, bool) {
 	return nil, false
 }
 
-func (o *object) remove(key string) {
+func (o *genObject) remove(key string) {
 	for i, k := range o.keys {
 		if k == key {
 			o.keys = append(o.keys[:i], o.keys[i+1:]...)
@@ -68,7 +68,7 @@ func appendJSON(b []byte, v any) []byte {
 			b = appendJSON(b, item)
 		}
 		return append(b, ']')
-	case *object:
+	case *genObject:
 		b = append(b, '{')
 		for i, k := range v.keys {
 			if i > 0 {

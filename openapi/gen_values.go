@@ -54,7 +54,7 @@ func (c *genCtx) finish(mode Mode, name string, root any) (*Case, error) {
 	cs.Users = len(items)
 	if login := c.g.loginNode(); login != nil {
 		for _, it := range items {
-			if o, ok := it.(*object); ok {
+			if o, ok := it.(*genObject); ok {
 				if id, ok := o.get(login.name); ok {
 					if s, ok := id.(string); ok {
 						cs.LoginIDs = append(cs.LoginIDs, s)
@@ -67,8 +67,8 @@ func (c *genCtx) finish(mode Mode, name string, root any) (*Case, error) {
 }
 
 // rowItems returns the users of a body, or nil.
-func rowItems(root any, rows *node) []any {
-	o, ok := root.(*object)
+func rowItems(root any, rows *genNode) []any {
+	o, ok := root.(*genObject)
 	if !ok || rows == nil {
 		return nil
 	}
@@ -77,7 +77,7 @@ func rowItems(root any, rows *node) []any {
 	return items
 }
 
-func (c *genCtx) value(n *node) any {
+func (c *genCtx) value(n *genNode) any {
 	if len(n.enum) > 0 {
 		return normalize(n.enum[c.f.IntN(len(n.enum))])
 	}
@@ -89,7 +89,7 @@ func (c *genCtx) value(n *node) any {
 	case openapi3.TypeInteger, openapi3.TypeNumber:
 		return c.number(n)
 	case openapi3.TypeObject:
-		return c.object(n)
+		return c.genObject(n)
 	case openapi3.TypeArray:
 		return c.array(n)
 	}
@@ -106,7 +106,7 @@ func normalize(v any) any {
 			return int64(v)
 		}
 	case map[string]any:
-		o := &object{}
+		o := &genObject{}
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
@@ -126,11 +126,11 @@ func normalize(v any) any {
 	return v
 }
 
-func (c *genCtx) object(n *node) *object {
+func (c *genCtx) genObject(n *genNode) *genObject {
 	if n.isRow {
 		c.who = c.g.newPersona(c)
 	}
-	o := &object{keys: make([]string, 0, len(n.props)), vals: make([]any, 0, len(n.props))}
+	o := &genObject{keys: make([]string, 0, len(n.props)), vals: make([]any, 0, len(n.props))}
 	for _, p := range n.props {
 		if c.include(p) {
 			o.set(p.name, c.value(p))
@@ -142,7 +142,7 @@ func (c *genCtx) object(n *node) *object {
 	return o
 }
 
-func (c *genCtx) include(p *node) bool {
+func (c *genCtx) include(p *genNode) bool {
 	if p.required {
 		return true
 	}
@@ -163,7 +163,7 @@ func (c *genCtx) include(p *node) bool {
 }
 
 // mapSize picks how many properties a map gets.
-func (c *genCtx) mapSize(n *node) int {
+func (c *genCtx) mapSize(n *genNode) int {
 	lo := n.minProps
 	if c.st == stTypical && n.maxProps != 0 {
 		lo = max(lo, 1) // an empty map is a boundary, not typical
@@ -179,7 +179,7 @@ func (c *genCtx) mapSize(n *node) int {
 }
 
 // fillMap adds count entries with keys that are not declared properties.
-func (c *genCtx) fillMap(n *node, o *object, count int) {
+func (c *genCtx) fillMap(n *genNode, o *genObject, count int) {
 	keys := slices.Clone(tagKeys)
 	c.f.ShuffleStrings(keys)
 	for i := 0; count > 0; i++ {
@@ -197,7 +197,7 @@ func (c *genCtx) fillMap(n *node, o *object, count int) {
 	}
 }
 
-func (n *node) declares(name string) bool {
+func (n *genNode) declares(name string) bool {
 	for _, p := range n.props {
 		if p.name == name {
 			return true
@@ -206,7 +206,7 @@ func (n *node) declares(name string) bool {
 	return false
 }
 
-func (c *genCtx) array(n *node) []any {
+func (c *genCtx) array(n *genNode) []any {
 	count := c.users
 	if !n.rows {
 		hi := n.minItems + 3
@@ -222,7 +222,7 @@ func (c *genCtx) array(n *node) []any {
 	return out
 }
 
-func (c *genCtx) number(n *node) any {
+func (c *genCtx) number(n *genNode) any {
 	ns := n.num
 	lo, hi := ns.min, ns.max
 	if ns.exclMin {
@@ -249,7 +249,7 @@ func (c *genCtx) number(n *node) any {
 }
 
 // str makes a string for n, unique among the body's login IDs when it is one.
-func (c *genCtx) str(n *node) string {
+func (c *genCtx) str(n *genNode) string {
 	var s string
 	for range 20 {
 		s = c.strOnce(n)
@@ -263,7 +263,7 @@ func (c *genCtx) str(n *node) string {
 	return s
 }
 
-func (c *genCtx) strOnce(n *node) string {
+func (c *genCtx) strOnce(n *genNode) string {
 	var s string
 	var ok bool
 	switch c.st {
@@ -280,14 +280,14 @@ func (c *genCtx) strOnce(n *node) string {
 	return c.typical(n)
 }
 
-func (c *genCtx) candidate(n *node) string {
+func (c *genCtx) candidate(n *genNode) string {
 	if n.sem == semNone && c.key != "" {
 		return c.tagValue(c.key)
 	}
 	return c.realistic(n.sem)
 }
 
-func (c *genCtx) typical(n *node) string {
+func (c *genCtx) typical(n *genNode) string {
 	sp := n.str
 	for range 4 {
 		if s := c.candidate(n); s != "" && sp.ok(s, n.enum) {
@@ -303,14 +303,14 @@ func (c *genCtx) typical(n *node) string {
 	lo, hi := sp.charRange()
 	wide := c.g.loc.name != LocaleEnglish
 	next, sep := c.words(n.sem, wide)
-	s, ok := c.fill(next, sep, wide, span{0, bytesLimit(sp), lo, min(hi, max(lo, 12+c.f.IntN(20)))})
+	s, ok := c.fill(next, sep, wide, textSpan{0, bytesLimit(sp), lo, min(hi, max(lo, 12+c.f.IntN(20)))})
 	if !ok || !sp.ok(s, n.enum) {
 		c.fail(n)
 	}
 	return s
 }
 
-func (c *genCtx) typicalShaped(n *node) string {
+func (c *genCtx) typicalShaped(n *genNode) string {
 	sp := n.str
 	lang := sp.lang(false)
 	for range 3 {
@@ -333,7 +333,7 @@ func (c *genCtx) typicalShaped(n *node) string {
 	return ""
 }
 
-func (c *genCtx) fail(n *node) {
+func (c *genCtx) fail(n *genNode) {
 	if c.err == nil {
 		c.err = &SchemaError{Path: n.path, Reason: "no value meets all of its constraints"}
 	}
@@ -354,7 +354,7 @@ func charsLimit(sp *strSpec) int {
 }
 
 // atMaxChars makes a string of as many characters as the limits allow.
-func (c *genCtx) atMaxChars(n *node) (string, bool) {
+func (c *genCtx) atMaxChars(n *genNode) (string, bool) {
 	sp := n.str
 	if sp.maxLen < 0 && sp.maxBytes < 0 {
 		return "", false
@@ -364,13 +364,13 @@ func (c *genCtx) atMaxChars(n *node) (string, bool) {
 		return c.shapedNear(n, sp.lang(false), lo, hi, true)
 	}
 	next, sep := c.words(n.sem, false)
-	s, ok := c.fill(next, sep, false, span{0, bytesLimit(sp), hi, hi})
+	s, ok := c.fill(next, sep, false, textSpan{0, bytesLimit(sp), hi, hi})
 	return s, ok && sp.ok(s, n.enum)
 }
 
 // atMaxBytes makes a string of as many bytes as the limits allow: multibyte
 // text where no pattern or format applies.
-func (c *genCtx) atMaxBytes(n *node) (string, bool) {
+func (c *genCtx) atMaxBytes(n *genNode) (string, bool) {
 	sp := n.str
 	if sp.maxBytes < 0 {
 		return c.atMaxChars(n)
@@ -382,12 +382,12 @@ func (c *genCtx) atMaxBytes(n *node) (string, bool) {
 		return c.shapedNear(n, sp.lang(true), 0, sp.maxBytes, true)
 	}
 	next, sep := c.words(n.sem, true)
-	s, ok := c.fill(next, sep, true, span{sp.maxBytes, sp.maxBytes, sp.minLen, charsLimit(sp)})
+	s, ok := c.fill(next, sep, true, textSpan{sp.maxBytes, sp.maxBytes, sp.minLen, charsLimit(sp)})
 	return s, ok && sp.ok(s, n.enum)
 }
 
 // atMin makes the shortest string the limits allow.
-func (c *genCtx) atMin(n *node) (string, bool) {
+func (c *genCtx) atMin(n *genNode) (string, bool) {
 	sp := n.str
 	lo, hi := sp.charRange()
 	if n.sem == semLoginID && c.g.cfg.LoginIDPrefix != "" {
@@ -397,14 +397,14 @@ func (c *genCtx) atMin(n *node) (string, bool) {
 		return c.shapedNear(n, sp.lang(false), lo, hi, false)
 	}
 	next, sep := c.words(n.sem, false)
-	s, ok := c.fill(next, sep, false, span{0, bytesLimit(sp), lo, lo})
+	s, ok := c.fill(next, sep, false, textSpan{0, bytesLimit(sp), lo, lo})
 	return s, ok && sp.ok(s, n.enum)
 }
 
 // shapedNear makes a match of the pattern (or format) whose length in lang's
 // unit is the largest (up) or smallest in [lo, hi] that meets every
 // constraint, stretching the realistic address first when it is one.
-func (c *genCtx) shapedNear(n *node, lang *regexLang, lo, hi int, up bool) (string, bool) {
+func (c *genCtx) shapedNear(n *genNode, lang *regexLang, lo, hi int, up bool) (string, bool) {
 	sp := n.str
 	t := lang.nearest(lo, hi, up)
 	if up && (n.sem == semLoginID || n.sem == semEmail) && !lang.bytes {

@@ -68,33 +68,84 @@ func schemaMessage(rule string, se *openapi3.SchemaError) string {
 	s := se.Schema
 	switch rule {
 	case "required":
-		return "is required"
+		return requiredMessage
 	case "type":
-		return fmt.Sprintf("must be %s, got %s", typeName(s), jsonTypeOf(se.Value))
+		return typeMessage(s, se.Value)
 	case "minLength":
-		return fmt.Sprintf("must be at least %d characters, got %d", s.MinLength, runeLen(se.Value))
+		return minLengthMessage(s, runeLen(se.Value))
 	case "maxLength":
-		return fmt.Sprintf("must be at most %d characters, got %d", *s.MaxLength, runeLen(se.Value))
+		return maxLengthMessage(s, runeLen(se.Value))
 	case "pattern":
-		return fmt.Sprintf("must match the pattern %s", s.Pattern)
+		return patternMessage(s)
 	case "format":
 		var fe *formatError
 		if errors.As(se.Origin, &fe) {
 			return fe.Error()
 		}
-		return fmt.Sprintf("must be in %s format", s.Format)
+		return formatMessage(s)
 	case "minItems":
-		return fmt.Sprintf("must have at least %s, got %d", plural(s.MinItems, "item"), lenOf(se.Value))
+		return minItemsMessage(s, lenOf(se.Value))
 	case "maxItems":
-		return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxItems, "item"), lenOf(se.Value))
+		return maxItemsMessage(s, lenOf(se.Value))
 	case "minProperties":
-		return fmt.Sprintf("must have at least %s, got %d", plural(s.MinProps, "property"), lenOf(se.Value))
+		return minPropertiesMessage(s, lenOf(se.Value))
 	case "maxProperties":
-		return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxProps, "property"), lenOf(se.Value))
+		return maxPropertiesMessage(s, lenOf(se.Value))
 	case "enum":
-		return fmt.Sprintf("must be one of %v", s.Enum)
+		return enumMessage(s)
 	}
 	return se.Reason
+}
+
+// The messages below are shared by the kin-openapi reference and the
+// compiled validator, so that both say the same thing.
+
+const requiredMessage = "is required"
+
+func typeMessage(s *openapi3.Schema, value any) string {
+	return fmt.Sprintf("must be %s, got %s", typeName(s), jsonTypeOf(value))
+}
+
+func minLengthMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must be at least %d characters, got %d", s.MinLength, n)
+}
+
+func maxLengthMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must be at most %d characters, got %d", *s.MaxLength, n)
+}
+
+func patternMessage(s *openapi3.Schema) string {
+	return fmt.Sprintf("must match the pattern %s", s.Pattern)
+}
+
+func formatMessage(s *openapi3.Schema) string {
+	return fmt.Sprintf("must be in %s format", s.Format)
+}
+
+func minItemsMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must have at least %s, got %d", plural(s.MinItems, "item"), n)
+}
+
+func maxItemsMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxItems, "item"), n)
+}
+
+func minPropertiesMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must have at least %s, got %d", plural(s.MinProps, "property"), n)
+}
+
+func maxPropertiesMessage(s *openapi3.Schema, n int) string {
+	return fmt.Sprintf("must have at most %s, got %d", plural(*s.MaxProps, "property"), n)
+}
+
+func enumMessage(s *openapi3.Schema) string {
+	return fmt.Sprintf("must be one of %v", s.Enum)
+}
+
+// unsupportedPropertyMessage is kin-openapi's reason for a property that
+// additionalProperties: false refuses (rule "properties").
+func unsupportedPropertyMessage(name string) string {
+	return fmt.Sprintf("property %q is unsupported", name)
 }
 
 func typeName(s *openapi3.Schema) string {

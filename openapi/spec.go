@@ -41,6 +41,8 @@ type Spec struct {
 	path   string   // the operation's path in the document, such as /users/bulk
 	method string   // the operation's method, such as POST
 	bases  []string // path prefixes of the document's servers, such as /api/v1
+	// formats are the string formats registered with the document.
+	formats map[string]regexpFormat
 }
 
 // Embedded loads the spec compiled into ncpmock.
@@ -73,8 +75,9 @@ func Load(data []byte) (*Spec, error) {
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("invalid OpenAPI document: %w", err)
 	}
-	registerFormats(doc)
-	s := &Spec{raw: append([]byte(nil), data...), doc: doc}
+	formats := formatValidators()
+	registerFormats(doc, formats)
+	s := &Spec{raw: append([]byte(nil), data...), doc: doc, formats: formats}
 	if err := s.findOperation(); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"unsafe"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
@@ -18,6 +20,13 @@ type ValidatorConfig struct {
 	// Strict reports properties the spec does not declare as problems (and so
 	// rejects the request). By default they are only warnings.
 	Strict bool
+	// Reference validates every body with kin-openapi alone, the reference
+	// the compiled validator is tested against. It is several times slower.
+	// By default the request schema is compiled once into a validator that
+	// checks a body in a single pass over its bytes and gives the same
+	// answers; schemas it cannot compile (see Validator.Compiled) are
+	// validated with kin-openapi either way.
+	Reference bool
 	// MaxDepth is the deepest nesting of arrays and objects accepted;
 	// zero means DefaultMaxDepth.
 	MaxDepth int
@@ -31,7 +40,9 @@ type Validator struct {
 	strict      bool
 	maxDepth    int
 	opts        *openapi3filter.Options
-	skipPrescan bool // tests only: to check that Prescan refuses nothing valid
+	fast        *fastPath // nil: the reference validates every body
+	why         error     // why fast is nil
+	skipPrescan bool      // tests only: to check that Prescan refuses nothing valid
 }
 
 // NewValidator returns a Validator for the spec's createUsersBulk operation.
@@ -48,7 +59,31 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 	if cfg.MaxDepth < 0 {
 		return nil, fmt.Errorf("new validator: max depth %d: want 0 (default) or more", cfg.MaxDepth)
 	}
-	return &Validator{spec: spec, strict: cfg.Strict, maxDepth: cfg.MaxDepth, opts: opts}, nil
+	v := &Validator{spec: spec, strict: cfg.Strict, maxDepth: cfg.MaxDepth, opts: opts}
+	if cfg.Reference {
+		v.why = errReferenceChosen
+	} else {
+		v.fast, v.why = newFastPath(spec)
+	}
+	return v, nil
+}
+
+// depthLimit is the deepest nesting accepted.
+func (v *Validator) depthLimit() int {
+	if v.maxDepth <= 0 {
+		return DefaultMaxDepth
+	}
+	return v.maxDepth
+}
+
+var errReferenceChosen = errors.New("the reference validator was chosen (ValidatorConfig.Reference)")
+
+// Compiled reports whether the validator checks bodies with the compiled
+// single-pass validator and, when it does not, why: the reference was asked
+// for, or the schema uses a construct the compiler does not support (such as
+// oneOf), in which case kin-openapi validates every body.
+func (v *Validator) Compiled() (bool, error) {
+	return v.fast != nil, v.why
 }
 
 // Validate checks one request body with the given Content-Type header. It
@@ -56,7 +91,34 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 // a *ValidationError listing every problem when the request is invalid. The
 // context is passed on to kin-openapi.
 func (v *Validator) Validate(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
-	if p, ok := v.checkContentType(contentType); !ok {
+	// Nothing read is kept past this call (problems copy what they quote),
+	// so the pass may read the caller's bytes in place.
+	return v.check(ctx, contentType, body, unsafe.String(unsafe.SliceData(body), len(body)), nil)
+}
+
+// Decode validates a body as Validate does and, when it is valid, decodes it
+// into dst in the same pass. Properties bind to the fields whose JSON names
+// match them exactly; of duplicate keys the last counts, as in validation.
+// When the body is invalid dst is left zero. The strings of dst are copied
+// from body: see DecodeString to share its memory instead.
+func (v *Validator) Decode(ctx context.Context, contentType string, body []byte, dst *BulkRequest) (warnings []Problem, err error) {
+	return v.DecodeString(ctx, contentType, string(body), dst)
+}
+
+// DecodeString is Decode for a body held in a string: the strings of dst are
+// parts of body (strings cannot change), which saves copying it.
+func (v *Validator) DecodeString(ctx context.Context, contentType string, body string, dst *BulkRequest) (warnings []Problem, err error) {
+	*dst = BulkRequest{}
+	return v.check(ctx, contentType, unsafe.Slice(unsafe.StringData(body), len(body)), body, dst)
+}
+
+// check validates body, given both as bytes and as a string of the same
+// memory that no one modifies during the call (nor after it, when dst is
+// set: the decoded strings are parts of it). Only the string is read by the
+// compiled validator; the reference reads the bytes.
+func (v *Validator) check(ctx context.Context, contentType string, body []byte, text string, dst *BulkRequest) ([]Problem, error) {
+	mt, p, ok := v.checkContentType(contentType)
+	if !ok {
 		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -64,7 +126,48 @@ func (v *Validator) Validate(ctx context.Context, contentType string, body []byt
 			Rule: RuleBody, Message: "a JSON request body is required",
 		}}}
 	}
-	if p, ok := Prescan(v.spec.RequestSchema(), body, v.maxDepth); !ok && !v.skipPrescan {
+	if v.fast != nil && v.fast.handles(mt, contentType) {
+		if warnings, err, done := v.fast.validate(text, v.strict, v.depthLimit(), dst); done {
+			return warnings, err
+		}
+		// The pass gave up (malformed or unusual JSON): the reference decides.
+	}
+	warnings, err := v.reference(ctx, contentType, body)
+	if err == nil && dst != nil {
+		if err := decodeLastWins(body, dst); err != nil {
+			*dst = BulkRequest{}
+			return warnings, fmt.Errorf("decode a validated body: %w", err)
+		}
+	}
+	return warnings, err
+}
+
+// decodeLastWins decodes a validated body into dst as validation read it:
+// of a key repeated in one object the last value counts. (encoding/json
+// would decode every value in turn and fail on an earlier one of another
+// type.)
+func decodeLastWins(body []byte, dst *BulkRequest) error {
+	if json.Unmarshal(body, dst) == nil {
+		return nil
+	}
+	*dst = BulkRequest{}
+	var value any
+	if err := json.Unmarshal(body, &value); err != nil {
+		return err
+	}
+	last, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(last, dst)
+}
+
+// reference validates with kin-openapi and ncpmock's walk of the decoded
+// body: the behaviour the compiled validator must reproduce.
+func (v *Validator) reference(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
+	// Bodies far outside the spec (a million users, deep nesting) are refused
+	// before kin-openapi decodes them; the compiled pass gives them up to here.
+	if p, ok := Prescan(v.spec.RequestSchema(), body, v.depthLimit()); !ok && !v.skipPrescan {
 		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	value, err := decodeJSON(body)
@@ -88,18 +191,24 @@ func (v *Validator) Validate(ctx context.Context, contentType string, body []byt
 	return warnings, nil
 }
 
-func (v *Validator) checkContentType(contentType string) (Problem, bool) {
+// checkContentType returns the declared media type a Content-Type header
+// selects, or the problem with it.
+func (v *Validator) checkContentType(contentType string) (*openapi3.MediaType, Problem, bool) {
+	content := v.spec.op.RequestBody.Value.Content
+	mt := content.Get(contentType)
+	if mt != nil && content[contentType] == mt {
+		return mt, Problem{}, true // a declared media type, as it is: no need to parse it
+	}
 	declared := v.spec.RequestContentTypes()
 	if contentType == "" {
-		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"the Content-Type header is missing; send %s", joinOr(declared))}, false
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil ||
-		v.spec.op.RequestBody.Value.Content.Get(contentType) == nil {
-		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || mt == nil {
+		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"Content-Type %q is not accepted; send %s", contentType, joinOr(declared))}, false
 	}
-	return Problem{}, true
+	return mt, Problem{}, true
 }
 
 // validateSchema runs kin-openapi's request body validation.

@@ -1,0 +1,124 @@
+// Command benchtool helps bench/load.sh:
+//
+//	benchtool bodies DIR               write valid-100.json, valid-1.json and invalid-100.json
+//	benchtool port                     print a free TCP port on 127.0.0.1
+//	benchtool wait URL                 wait (up to 10s) until URL answers 200
+//	benchtool post URL                 POST an empty body to URL, fail unless 200
+//	benchtool startup URL CMD [ARG...] run CMD, print the milliseconds until URL answers 200, stop it
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ncpmock/ncpmock/internal/benchdata"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	switch {
+	case len(args) == 2 && args[0] == "bodies":
+		return bodies(args[1])
+	case len(args) == 1 && args[0] == "port":
+		return port()
+	case len(args) == 2 && args[0] == "wait":
+		_, err := waitOK(args[1], time.Now())
+		return err
+	case len(args) == 2 && args[0] == "post":
+		return post(args[1])
+	case len(args) >= 3 && args[0] == "startup":
+		ms, err := startup(args[1], args[2], args[3:]...)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%.1f\n", ms)
+		return nil
+	}
+	return errors.New("usage: benchtool bodies DIR | port | wait URL | post URL | startup URL CMD [ARG...]")
+}
+
+func port() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	fmt.Println(ln.Addr().(*net.TCPAddr).Port)
+	return nil
+}
+
+func post(url string) error {
+	resp, err := http.Post(url, "application/json", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+func bodies(dir string) error {
+	for name, body := range map[string][]byte{
+		"valid-100.json":   benchdata.Valid(benchdata.Seed, 100, ""),
+		"valid-1.json":     benchdata.Valid(benchdata.Seed, 1, ""),
+		"invalid-100.json": benchdata.Invalid(benchdata.Seed),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startup measures from starting the process to the first 200 from url,
+// polling every 200µs, then stops the process.
+func startup(url, name string, args ...string) (float64, error) {
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	return waitOK(url, start)
+}
+
+// waitOK polls url every 200µs until it answers 200 and returns the
+// milliseconds since start.
+func waitOK(url string, start time.Time) (float64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	client := &http.Client{Timeout: time.Second}
+	for ctx.Err() == nil {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return 0, err
+		}
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return float64(time.Since(start).Microseconds()) / 1000, nil
+			}
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	return 0, fmt.Errorf("%s did not answer 200 within 10s", url)
+}

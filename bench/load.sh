@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# bench/load.sh: throughput, memory and start-up of ncpmock, measured against a
+# bare Echo server (bench/baseline: reads the body, answers a fixed 200) on the
+# same machine in the same run, on loopback, with wrk. Not part of go test or CI.
+#
+# usage: bench/load.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [--reference] [--prism]
+#   -d          length of each wrk run (default 5)
+#   -r          rounds; each round runs every server once per body, in turn (default 3)
+#   -c          wrk connections (default 32; one wrk thread)
+#   --reference also measure ncpmock --reference-validator (kin-openapi alone)
+#   --prism     also measure Stoplight Prism (npm install in a temporary directory)
+#
+# ncpmock runs as a user would run it: validation, the in-memory store and the
+# text access log (to a file) on. Each ncpmock run starts with POST
+# /__admin/reset; its body then creates its users once and every later request
+# gets the per-user "Duplicate login ID." answer, so the store stays small and
+# the run measures the path of a retried or replayed batch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=5 rounds=3 conns=32 reference=0 prism=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-d) duration=$2; shift 2 ;;
+	-r) rounds=$2; shift 2 ;;
+	-c) conns=$2; shift 2 ;;
+	--reference) reference=1; shift ;;
+	--prism) prism=1; shift ;;
+	*) echo "usage: $0 [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [--reference] [--prism]" >&2; exit 2 ;;
+	esac
+done
+
+if ! command -v wrk >/dev/null; then
+	echo "installing wrk (Debian package)..." >&2
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get install -y wrk >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null; }
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/ncpmock" ./cmd/ncpmock
+go build -o "$work/baseline" ./bench/baseline
+go build -o "$work/benchtool" ./bench/benchtool
+"$work/benchtool" bodies "$work"
+bt="$work/benchtool"
+
+for body in valid-100 valid-1 invalid-100; do
+	cat >"$work/$body.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+-- Prism checks that the spec's API Gateway headers are present.
+wrk.headers["x-ncp-iam-access-key"] = "LOADTESTACCESSKEY"
+wrk.headers["x-ncp-apigw-timestamp"] = "1700000000000"
+wrk.headers["x-ncp-apigw-signature-v2"] = "bG9hZHRlc3Q="
+local f = assert(io.open("$work/$body.json", "rb"))
+wrk.body = f:read("*all")
+f:close()
+EOF
+done
+
+rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
+mb() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+minmax() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
+
+# Start-up: process start to the first 200 from /healthz, five times each.
+startup() { # name cmd...
+	local name=$1 port ms all=()
+	shift
+	for _ in 1 2 3 4 5; do
+		port=$("$bt" port)
+		ms=$("$bt" startup "http://127.0.0.1:$port/healthz" "$@" --addr "127.0.0.1:$port")
+		all+=("$ms")
+	done
+	printf '%s\n' "${all[@]}" >"$work/startup-$name"
+}
+startup ncpmock "$work/ncpmock" serve --log-format none
+startup baseline "$work/baseline"
+
+# The servers under load.
+start() { # name cmd...
+	local name=$1 port
+	shift
+	port=$("$bt" port)
+	"$@" --addr "127.0.0.1:$port" >"$work/$name.out" 2>"$work/$name.log" &
+	pids+=($!)
+	echo "$!" >"$work/$name.pid"
+	echo "http://127.0.0.1:$port" >"$work/$name.url"
+	"$bt" wait "http://127.0.0.1:$port/healthz"
+}
+start baseline "$work/baseline"
+start ncpmock "$work/ncpmock" serve --seed 1 --log-format text
+servers=(baseline ncpmock)
+if [ "$reference" = 1 ]; then
+	start reference "$work/ncpmock" serve --seed 1 --log-format text --reference-validator
+	servers+=(reference)
+fi
+if [ "$prism" = 1 ]; then
+	echo "installing Stoplight Prism (npm)..." >&2
+	npm install --silent --prefix "$work/prism" @stoplight/prism-cli >/dev/null 2>&1
+	port=$("$bt" port)
+	"$work/prism/node_modules/.bin/prism" mock -h 127.0.0.1 -p "$port" openapi/users-bulk.yaml >"$work/prism.log" 2>&1 &
+	pids+=($!)
+	echo "$!" >"$work/prism.pid"
+	echo "http://127.0.0.1:$port" >"$work/prism.url"
+	for _ in $(seq 100); do grep -q "Prism is listening" "$work/prism.log" && break; sleep 0.2; done
+	servers+=(prism)
+fi
+sleep 1
+idle_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmRSS)
+
+path_of() { # server
+	case "$1" in
+	prism) echo /users/bulk ;;
+	*) echo /api/v1/users/bulk ;;
+	esac
+}
+
+echo "wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), 1 thread, $conns connections, ${duration}s runs, $rounds rounds; $(nproc) CPUs; $(go version | awk '{print $3}')"
+for round in $(seq "$rounds"); do
+	for body in valid-100 valid-1 invalid-100; do
+		for server in "${servers[@]}"; do
+			url=$(cat "$work/$server.url")
+			case "$server" in ncpmock | reference) "$bt" post "$url/__admin/reset" ;; esac
+			out=$(wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$body.lua" "$url$(path_of "$server")")
+			rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+			non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+			echo "$rps" >>"$work/rps-$body-$server"
+			printf 'round %s  %-11s  %-9s  %9.0f req/s%s\n' "$round" "$body" "$server" "$rps" "${non2xx:+  ($non2xx non-2xx)}"
+		done
+		b=$(tail -1 "$work/rps-$body-baseline")
+		for server in "${servers[@]:1}"; do
+			awk -v s="$(tail -1 "$work/rps-$body-$server")" -v b="$b" 'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-$server"
+		done
+	done
+done
+peak_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmHWM)
+after_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmRSS)
+
+echo
+printf '| body | baseline req/s | %s |\n' "$(for s in "${servers[@]:1}"; do printf '%s req/s | %s / baseline | ' "$s" "$s"; done | sed 's/ | $//')"
+printf '|---|---:|%s\n' "$(for _ in "${servers[@]:1}"; do printf -- '---:|---:|'; done)"
+for body in valid-100 valid-1 invalid-100; do
+	row="| $body ($(wc -c <"$work/$body.json") B) | $(median <"$work/rps-$body-baseline" | xargs printf '%.0f')"
+	for server in "${servers[@]:1}"; do
+		row+=" | $(median <"$work/rps-$body-$server" | xargs printf '%.0f')"
+		row+=" | $(median <"$work/ratio-$body-$server")% ($(minmax <"$work/ratio-$body-$server")%)"
+	done
+	echo "$row |"
+done
+echo
+echo "ratios: median of the rounds' ratios (min-max); each round runs the servers in turn for ${duration}s"
+echo "ncpmock RSS: idle after start $(mb "$idle_kb") MB; peak under load (VmHWM) $(mb "$peak_kb") MB; after the load $(mb "$after_kb") MB"
+if [ "$prism" = 1 ]; then
+	version=$(awk -F'"' '$2 == "version" {print $4; exit}' "$work/prism/node_modules/@stoplight/prism-cli/package.json")
+	echo "prism $version RSS: peak (VmHWM) $(mb "$(rss_kb "$(cat "$work/prism.pid")" VmHWM)") MB"
+fi
+echo "start-up to a 200 from /healthz: ncpmock $(median <"$work/startup-ncpmock") ms ($(minmax <"$work/startup-ncpmock") ms), baseline $(median <"$work/startup-baseline") ms, median of 5"
+echo "access log written by ncpmock: $(wc -l <"$work/ncpmock.log") lines"

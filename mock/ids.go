@@ -1,0 +1,60 @@
+package mock
+
+import (
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+)
+
+// assignIDs gives each user an ID and its NRN, drawn from the server's faker
+// exactly as calls of its UUID method would (version 4 UUIDs, lower-case
+// hex), but built in one string so that a batch costs one allocation.
+func (s *Server) assignIDs(users []User) {
+	prefix := "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/"
+	step := 2*uuidLen + len(prefix)
+	var sb strings.Builder
+	sb.Grow(len(users) * step)
+	var u [uuidLen]byte
+	for range users {
+		appendUUID(u[:0], s.faker)
+		sb.Write(u[:])
+		sb.WriteString(prefix)
+		sb.Write(u[:])
+	}
+	all := sb.String()
+	for i := range users {
+		at := i * step
+		users[i].ID = all[at : at+uuidLen]
+		users[i].NRN = all[at+uuidLen : at+step]
+	}
+}
+
+const uuidLen = 36
+
+// appendUUID appends the UUID f.UUID() would return (gofakeit v7's
+// algorithm), without its allocation.
+func appendUUID(dst []byte, f *gofakeit.Faker) []byte {
+	var u [16]byte
+	r := f.Uint64()
+	for i := range 8 {
+		u[i] = byte(r)
+		r >>= 8
+	}
+	r = f.Uint64()
+	for i := 8; i < 16; i++ {
+		u[i] = byte(r)
+		r >>= 8
+	}
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	const hex = "0123456789abcdef"
+	// Where each byte's two digits go in xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
+	offsets := [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+	var b [64]byte // indexes masked by 63 need no bounds check
+	for i, c := range u {
+		at := offsets[i]
+		b[at&63], b[(at+1)&63] = hex[c>>4], hex[c&0x0f]
+	}
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	return append(dst, b[:uuidLen]...)
+}

@@ -1,0 +1,52 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+var resultNames = []string{
+	"kim@example.com", "", "<script>&amp;", `quote " and \ backslash`, "tab\tnew\nline\r\b\f\x00\x1f",
+	"\x7f", "é 홍길동 😀", "\u2028\u2029", "bad \xff\xfe utf-8", "\xed\xa0\x80", "trailing \xe2\x82",
+}
+
+func TestAppendResultsMatchesEncodingJSON(t *testing.T) {
+	var users []User
+	var added []bool
+	for i, name := range resultNames {
+		u := User{LoginID: name}
+		if i%2 == 0 {
+			u.ID, u.NRN = name, "nrn:PUB:SSO::1:User/"+name
+		}
+		users, added = append(users, u), append(added, i%2 == 0)
+		checkResults(t, users, added)
+	}
+	checkResults(t, []User{}, []bool{})
+}
+
+func checkResults(t *testing.T, users []User, added []bool) {
+	t.Helper()
+	var want bytes.Buffer
+	if err := json.NewEncoder(&want).Encode(results(users, added, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := appendResults(nil, users, added); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("got  %s\nwant %s", got, want.Bytes())
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range resultNames {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q): got %s, want %s", s, got, want)
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// decodeOracle decodes a valid body as the compiled validator promises to:
+// encoding/json's reading (last of duplicate keys wins), keeping only the
+// properties the schema declares, bound to fields by exact JSON name.
+func decodeOracle(t *testing.T, schema *openapi3.Schema, body []byte) BulkRequest {
+	t.Helper()
+	var value any
+	if err := json.Unmarshal(body, &value); err != nil {
+		t.Fatal(err)
+	}
+	filtered, err := json.Marshal(declaredOnly(schema, value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req BulkRequest
+	if err := json.Unmarshal(filtered, &req); err != nil {
+		t.Fatalf("oracle: %v", err)
+	}
+	return req
+}
+
+func declaredOnly(s *openapi3.Schema, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any)
+		for k, e := range x {
+			if p := s.Properties[k]; p != nil {
+				out[k] = declaredOnly(p.Value, e)
+			} else if ap := s.AdditionalProperties.Schema; ap != nil {
+				out[k] = declaredOnly(ap.Value, e)
+			}
+		}
+		return out
+	case []any:
+		if s.Items == nil {
+			return v
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = declaredOnly(s.Items.Value, e)
+		}
+		return out
+	}
+	return v
+}
+
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
+	rich := loadSpecFile(t, "rich.yaml")
+	for _, tc := range []struct {
+		name string
+		spec *Spec
+		gen  func(*bodyGen) []byte
+	}{
+		{"embedded", mustEmbedded(t), (*bodyGen).body},
+		{"rich", rich, richBody(rich)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, _ := validatorPair(t, tc.spec, false)
+			g := newBodyGen(3)
+			decoded := 0
+			for range 600 {
+				body := tc.gen(g)
+				var got BulkRequest
+				if _, err := fast.Decode(context.Background(), "application/json", body, &got); err != nil {
+					if !reflect.DeepEqual(got, BulkRequest{}) {
+						t.Fatalf("invalid body %s: got %+v, want the zero value", body, got)
+					}
+					continue
+				}
+				decoded++
+				if want := decodeOracle(t, tc.spec.RequestSchema(), body); !reflect.DeepEqual(got, want) {
+					gotJSON, _ := json.Marshal(got)
+					wantJSON, _ := json.Marshal(want)
+					t.Fatalf("body %s\ngot  %s\nwant %s", body, gotJSON, wantJSON)
+				}
+			}
+			if decoded < 50 {
+				t.Errorf("only %d valid bodies decoded; the test proves little", decoded)
+			}
+		})
+	}
+}
+
+func TestDecodeEdgeCases(t *testing.T) {
+	fast, ref := validatorPair(t, mustEmbedded(t), false)
+	for name, body := range map[string]string{
+		"duplicates":  `{"params":[{"loginId":"a@b.co","loginId":"kim@example.com","userProfile":{"firstName":"A"},"userProfile":{"lastName":"B"},"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true},"accessRules":{"consoleAccessAllowed":false,"apiAccessAllowed":true},"tags":{"a":"1"},"tags":{"b":"2","b":"3"}}]}`,
+		"escapes":     `{"params":[{"loginId":"kim\u0040example.com","description":"\ud83d\ude00 \u00e9\n","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`,
+		"invalid utf": "{\"params\":[{\"loginId\":\"kim@example.com\",\"description\":\"\xff\xfe\",\"accessRules\":{\"consoleAccessAllowed\":true,\"apiAccessAllowed\":false}}]}",
+		"unknown":     `{"params":[{"loginId":"kim@example.com","LoginId":"x@y.zz","Description":"ignored","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}],"extra":[1,{"a":null}]}`,
+		"empty tags":  `{"params":[{"loginId":"kim@example.com","userProfile":{},"tags":{},"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var got BulkRequest
+			if _, err := fast.Decode(context.Background(), "application/json", []byte(body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if want := decodeOracle(t, fast.spec.RequestSchema(), []byte(body)); !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+			// The reference decodes with encoding/json: the same request,
+			// but for fields encoding/json matches case-insensitively or
+			// merges from duplicates.
+			var viaRef BulkRequest
+			if _, err := ref.Decode(context.Background(), "application/json", []byte(body), &viaRef); err != nil {
+				t.Fatal(err)
+			}
+			if got.Params[0].AccessRules != viaRef.Params[0].AccessRules {
+				t.Errorf("access rules: got %+v, reference %+v", got.Params[0].AccessRules, viaRef.Params[0].AccessRules)
+			}
+		})
+	}
+}
