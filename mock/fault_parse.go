@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -158,6 +159,11 @@ func ParseFaultHeader(value string) (Rule, error) {
 }
 
 func parseFaultHeader(value string) (Rule, error) {
+	if !utf8.ValidString(value) {
+		// Header values may carry bytes above 0x7f; a rule's parameters are
+		// text that must survive JSON (the admin API lists the rule).
+		return Rule{}, errors.New("not valid UTF-8 text")
+	}
 	parts, err := splitHeaderParts(value)
 	if err != nil {
 		return Rule{}, err
