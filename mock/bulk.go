@@ -34,8 +34,8 @@ func (s *Server) createUsers(c echo.Context) error {
 		// For the journal, which copies what it keeps; nothing writes to it.
 		x.body = unsafe.Slice(unsafe.StringData(body), len(body))
 	}
-	var bulk openapi.BulkRequest
-	warnings, err := s.validator.DecodeString(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
+	var bulk openapi.BulkUsers
+	warnings, err := s.validator.DecodeUsers(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	addWarnings(c.Response().Header(), warnings)
 	if err != nil {
 		return err
@@ -59,11 +59,11 @@ func (s *Server) createUsers(c echo.Context) error {
 // create stores the users and reports which were added and, when a fault or
 // a trigger login ID fails some users, why each of those failed. Failed
 // users are not stored.
-func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]User, []bool, []string, error) {
+func (s *Server) create(c echo.Context, params []openapi.UserText) ([]User, []bool, []string, error) {
 	now := s.cfg.Now()
 	users := make([]User, len(params))
 	for i, p := range params {
-		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p}
+		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p.JSON}
 	}
 	s.assignIDs(users)
 	failed := s.userFailures(c, params)

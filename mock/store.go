@@ -11,11 +11,13 @@ import (
 
 // User is a user the mock has created.
 type User struct {
-	ID        string             `json:"id"`
-	LoginID   string             `json:"loginId"`
-	NRN       string             `json:"nrn"`
-	CreatedAt time.Time          `json:"createdAt"`
-	Request   openapi.UserCreate `json:"request"`
+	ID        string    `json:"id"`
+	LoginID   string    `json:"loginId"`
+	NRN       string    `json:"nrn"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Request is the user's object in the request that created it, as sent
+	// (unknown properties and repeated keys included).
+	Request openapi.RawJSON `json:"request"`
 }
 
 // Store keeps the users the mock has created. Implementations must be safe for

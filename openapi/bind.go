@@ -16,6 +16,10 @@ import (
 // at offsets computed here from reflect, because going through reflect.Value
 // for each of a body's thousand fields cost a third of the pass. Only the
 // kinds below are bound, each written as its own Go type.
+//
+// A struct may also hold the JSON text of the object it binds to: a field of
+// type RawJSON tagged `json:"-"` (so that encoding/json leaves it alone)
+// receives the object as written in the body, a part of it.
 
 type bindKind uint8
 
@@ -36,6 +40,7 @@ type binding struct {
 	flat   bool         // typ holds no pointer: zeroing it needs no write barrier
 	fields []fieldBinding
 	elem   *binding // of a slice's elements or a map's values
+	raw    uintptr  // of a struct: 1 + the offset of its RawJSON field; 0: none
 }
 
 // fieldBinding binds one declared property (by index) to a struct field.
@@ -118,6 +123,30 @@ func (c *bindCompiler) structBinding(b *binding, n *node) {
 		if f, ok := fieldByJSONName(b.typ, prop.name); ok {
 			b.fields[i] = fieldBinding{offset: f.Offset, b: c.binding(prop.node, f.Type)}
 		}
+	}
+	if f, ok := rawField(b.typ); ok {
+		b.raw = 1 + f.Offset
+	}
+}
+
+var rawJSONType = reflect.TypeFor[RawJSON]()
+
+// rawField finds the field that receives a struct's own JSON text: of type
+// RawJSON, tagged `json:"-"`.
+func rawField(t reflect.Type) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.IsExported() && f.Type == rawJSONType && f.Tag.Get("json") == "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// setRaw gives the struct at dst, bound by b, its JSON text.
+func setRaw(b *binding, dst unsafe.Pointer, text string) {
+	if b.raw != 0 {
+		*(*RawJSON)(unsafe.Add(dst, b.raw-1)) = RawJSON(text)
 	}
 }
 

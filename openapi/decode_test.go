@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -119,5 +120,102 @@ func TestDecodeEdgeCases(t *testing.T) {
 				t.Errorf("access rules: got %+v, reference %+v", got.Params[0].AccessRules, viaRef.Params[0].AccessRules)
 			}
 		})
+	}
+}
+
+// TestDecodeUsersMatchesDecode checks DecodeUsers against Decode and the
+// reference on generated bodies: the same verdict, warnings and problems;
+// for a valid body, each user's loginId as Decode reads it and, as its
+// text, the very element of params in the body.
+func TestDecodeUsersMatchesDecode(t *testing.T) {
+	rich := loadSpecFile(t, "rich.yaml")
+	for _, tc := range []struct {
+		name string
+		spec *Spec
+		gen  func(*bodyGen) []byte
+	}{
+		{"embedded", mustEmbedded(t), (*bodyGen).body},
+		{"rich", rich, richBody(rich)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, ref := validatorPair(t, tc.spec, false)
+			g := newBodyGen(5)
+			decoded := 0
+			for range 600 {
+				body := tc.gen(g)
+				var full BulkRequest
+				wantWarn, wantErr := fast.Decode(context.Background(), "application/json", body, &full)
+				for _, v := range []*Validator{fast, ref} {
+					var got BulkUsers
+					warn, err := v.DecodeUsers(context.Background(), "application/json", string(body), &got)
+					if !reflect.DeepEqual(warn, wantWarn) || !reflect.DeepEqual(errText(err), errText(wantErr)) {
+						t.Fatalf("body %s: DecodeUsers says %v %v, Decode %v %v", body, warn, err, wantWarn, wantErr)
+					}
+					if err != nil {
+						if !reflect.DeepEqual(got, BulkUsers{}) {
+							t.Fatalf("invalid body %s: got %+v, want the zero value", body, got)
+						}
+						continue
+					}
+					// The reference re-encodes a body encoding/json cannot
+					// decode at once (repeated keys of different types).
+					checkUsers(t, body, got, full, v == fast)
+				}
+				if wantErr == nil {
+					decoded++
+				}
+			}
+			if decoded < 50 {
+				t.Errorf("only %d valid bodies decoded; the test proves little", decoded)
+			}
+		})
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// checkUsers checks the users DecodeUsers read from a valid body against
+// the same body decoded by Decode and by encoding/json. With asSent each
+// user's text must be a part of the body.
+func checkUsers(t *testing.T, body []byte, got BulkUsers, full BulkRequest, asSent bool) {
+	t.Helper()
+	var generic any // the last of repeated keys counts
+	if err := json.Unmarshal(body, &generic); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := generic.(map[string]any)["params"].([]any)
+	if len(got.Params) != len(full.Params) || len(got.Params) != len(params) {
+		t.Fatalf("body %s: %d users, Decode %d, encoding/json %d", body, len(got.Params), len(full.Params), len(params))
+	}
+	for i, u := range got.Params {
+		if u.LoginID != full.Params[i].LoginID {
+			t.Fatalf("body %s: user %d: loginId %q, Decode %q", body, i, u.LoginID, full.Params[i].LoginID)
+		}
+		var text any
+		if asSent && !strings.Contains(string(body), string(u.JSON)) || json.Unmarshal([]byte(u.JSON), &text) != nil ||
+			!reflect.DeepEqual(text, params[i]) {
+			t.Fatalf("body %s: user %d: text %s is not its element of params", body, i, u.JSON)
+		}
+	}
+}
+
+func TestDecodeUsersEdgeCases(t *testing.T) {
+	fast, ref := validatorPair(t, mustEmbedded(t), false)
+	user := `{ "loginId" : "kim\u0040example.com", "loginId":"lee@example.com" ,"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false} }`
+	body := "{\"params\":[ " + user + " ,\n" + user + "]}"
+	for _, v := range []*Validator{fast, ref} {
+		var got BulkUsers
+		if _, err := v.DecodeUsers(context.Background(), "application/json", body, &got); err != nil {
+			t.Fatal(err)
+		}
+		want := BulkUsers{Params: []UserText{{"lee@example.com", RawJSON(user)}, {"lee@example.com", RawJSON(user)}}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
 	}
 }
