@@ -65,7 +65,6 @@ func (s *Server) create(c echo.Context, params []openapi.UserText) ([]User, []bo
 	for i, p := range params {
 		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p.JSON}
 	}
-	s.assignIDs(users)
 	failed := s.userFailures(c, params)
 	added, err := s.insert(c, users, failed)
 	if err != nil {
@@ -74,11 +73,11 @@ func (s *Server) create(c echo.Context, params []openapi.UserText) ([]User, []bo
 	return users, added, failed, nil
 }
 
-// insert stores the users that have not failed, and reports for each user
-// whether it was added.
+// insert stores the users that have not failed, giving those it adds their
+// IDs, and reports for each user whether it was added.
 func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, error) {
 	if failed == nil {
-		return s.store.Insert(c.Request().Context(), users)
+		return s.store.Insert(c.Request().Context(), users, s.assignIDs)
 	}
 	var keep []User
 	for i, u := range users {
@@ -86,14 +85,16 @@ func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, 
 			keep = append(keep, u)
 		}
 	}
-	kept, err := s.store.Insert(c.Request().Context(), keep)
+	kept, err := s.store.Insert(c.Request().Context(), keep, s.assignIDs)
 	if err != nil {
 		return nil, err
 	}
 	added := make([]bool, len(users))
 	for i, j := 0, 0; i < len(users); i++ {
 		if failed[i] == "" {
-			added[i], j = kept[j], j+1
+			added[i] = kept[j]
+			users[i].ID, users[i].NRN = keep[j].ID, keep[j].NRN
+			j++
 		}
 	}
 	return added, nil
@@ -220,5 +221,5 @@ func headerSafe(s string) string {
 
 // nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.
 func (s *Server) nrn(id string) string {
-	return "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/" + id
+	return s.nrnPrefix + id
 }

@@ -260,6 +260,34 @@ func TestSeedReproducesIDs(t *testing.T) {
 	}
 }
 
+// TestIDsOnlyForCreatedUsers checks the rule that makes IDs reproducible:
+// the seeded faker's UUIDs go, in order, to the users created, and a
+// duplicate or a user failed by a trigger takes none.
+func TestIDsOnlyForCreatedUsers(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{Seed: 7})
+	var got []openapi.UserResult
+	got = append(got, createUsers(t, srv, "a@example.com", "b@example.com")...)
+	got = append(got, createUsers(t, srv, "a@example.com", "duplicate@fail.ncpmock.test", "c@example.com")...)
+	got = append(got, createUsers(t, srv, "B@example.com", "d@example.com")...)
+	f := openapi.NewFaker(7)
+	created := 0
+	for _, r := range got {
+		if !r.Success {
+			if r.ID != "" {
+				t.Errorf("%s failed but has id %q", r.Name, r.ID)
+			}
+			continue
+		}
+		created++
+		if want := f.UUID(); r.ID != want {
+			t.Errorf("%s: id %q, want the seed's UUID number %d, %q", r.Name, r.ID, created, want)
+		}
+	}
+	if created != 4 {
+		t.Fatalf("created %d users, want 4: %+v", created, got)
+	}
+}
+
 func TestMemberNoAndNRNDomain(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Config{MemberNo: "2701234", NRNDomain: "GOV"})
 	r := createUsers(t, srv, "gov@example.com")[0]

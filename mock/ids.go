@@ -6,26 +6,38 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 )
 
-// assignIDs gives each user an ID and its NRN, drawn from the server's faker
-// exactly as calls of its UUID method would (version 4 UUIDs, lower-case
-// hex), but built in one string so that a batch costs one allocation.
-func (s *Server) assignIDs(users []User) {
-	prefix := "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/"
-	step := 2*uuidLen + len(prefix)
+// assignIDs gives each added user (added[i] for users[i]) an ID and its
+// NRN. The store calls it as it creates users, so that IDs are drawn from
+// the server's faker only for users created, in the order they are created:
+// the same seed and the same requests give the same IDs. They are drawn
+// exactly as calls of the faker's UUID method would (version 4 UUIDs,
+// lower-case hex), but built in one string so that a batch costs one
+// allocation.
+func (s *Server) assignIDs(users []User, added []bool) {
+	n := 0
+	for _, a := range added {
+		if a {
+			n++
+		}
+	}
+	step := 2*uuidLen + len(s.nrnPrefix)
 	var sb strings.Builder
-	sb.Grow(len(users) * step)
+	sb.Grow(n * step)
 	var u [uuidLen]byte
-	for range users {
+	for range n {
 		appendUUID(u[:0], s.faker)
 		sb.Write(u[:])
-		sb.WriteString(prefix)
+		sb.WriteString(s.nrnPrefix)
 		sb.Write(u[:])
 	}
 	all := sb.String()
+	at := 0
 	for i := range users {
-		at := i * step
-		users[i].ID = all[at : at+uuidLen]
-		users[i].NRN = all[at+uuidLen : at+step]
+		if added[i] {
+			users[i].ID = all[at : at+uuidLen]
+			users[i].NRN = all[at+uuidLen : at+step]
+			at += step
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,8 +26,11 @@ type User struct {
 type Store interface {
 	// Insert adds, in order, each user whose login ID is not taken, neither in
 	// the store nor earlier in the same batch, and reports for each user whether
-	// it was added. The whole batch is one atomic step.
-	Insert(ctx context.Context, users []User) ([]bool, error)
+	// it was added. The whole batch is one atomic step. Once it knows which
+	// users it adds, and before it keeps them, it calls assign once with
+	// that (added[i] for users[i]); assign gives the added users their IDs
+	// and NRNs, in the order the store creates them.
+	Insert(ctx context.Context, users []User, assign func(users []User, added []bool)) ([]bool, error)
 	// List returns every user in the order they were created.
 	List(ctx context.Context) ([]User, error)
 	// Reset removes every user.
@@ -63,18 +67,29 @@ func foldCase(s string) string {
 	return s
 }
 
-func (m *memoryStore) Insert(_ context.Context, users []User) ([]bool, error) {
+func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User, []bool)) ([]bool, error) {
 	added := make([]bool, len(users))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	n := 0
 	for i, u := range users {
 		k := m.key(u.LoginID)
 		if _, dup := m.taken[k]; dup {
 			continue
 		}
 		m.taken[k] = struct{}{}
-		m.users = append(m.users, u)
 		added[i] = true
+		n++
+	}
+	if n == 0 {
+		return added, nil
+	}
+	assign(users, added)
+	m.users = slices.Grow(m.users, n)
+	for i, u := range users {
+		if added[i] {
+			m.users = append(m.users, u)
+		}
 	}
 	return added, nil
 }
