@@ -25,11 +25,11 @@ const (
 // answer one result per requested user in request order.
 func (s *Server) createUsers(c echo.Context) error {
 	req := c.Request()
-	body, err := s.readBody(req)
+	x := exchangeOf(c)
+	body, err := s.readBulkBody(req, x)
 	if err != nil {
 		return err
 	}
-	x := exchangeOf(c)
 	if x != nil {
 		// For the journal, which copies what it keeps; nothing writes to it.
 		x.body = unsafe.Slice(unsafe.StringData(body), len(body))
@@ -61,7 +61,12 @@ func (s *Server) createUsers(c echo.Context) error {
 // users are not stored.
 func (s *Server) create(c echo.Context, params []openapi.UserText) ([]User, []bool, []string, error) {
 	now := s.cfg.Now()
-	users := make([]User, len(params))
+	var users []User
+	if x := exchangeOf(c); x != nil {
+		users = x.userScratch(len(params))
+	} else {
+		users = make([]User, len(params))
+	}
 	for i, p := range params {
 		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p.JSON}
 	}
@@ -150,6 +155,30 @@ func (s *Server) recycle(b *[]byte) {
 		*b = (*b)[:0]
 		s.buffers.Put(b)
 	}
+}
+
+// readBulkBody reads the body of a bulk request as readBody does, into a
+// pooled buffer that the exchange gives back when it is released (after the
+// journal has copied what it keeps): what outlives the request must not
+// point into it. Store.Insert's assign (assignIDs) copies the strings of
+// the users created.
+func (s *Server) readBulkBody(r *http.Request, x *exchange) (string, error) {
+	limit := s.cfg.MaxBodyBytes
+	if x == nil || r.ContentLength <= 0 || r.ContentLength > min(limit, maxPooledBuffer) {
+		return s.readBody(r)
+	}
+	buf := s.buffer()
+	x.bodyBuf = buf
+	n := int(r.ContentLength)
+	if cap(*buf) < n {
+		*buf = make([]byte, n, max(n, 32<<10))
+	}
+	*buf = (*buf)[:n]
+	// net/http delivers exactly ContentLength bytes or an error.
+	if _, err := io.ReadFull(r.Body, *buf); err != nil {
+		return "", &bodyReadError{err: err}
+	}
+	return unsafe.String(&(*buf)[0], n), nil
 }
 
 // readBody reads the whole body, refusing more than the configured limit. It

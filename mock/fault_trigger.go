@@ -106,7 +106,8 @@ func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserText) er
 			continue
 		}
 		if x != nil && (x.terminal == nil || f.Kind() == KindLatency) {
-			x.schedule(f, AppliedFault{Kind: f.Kind(), Source: SourceTrigger, LoginID: p.LoginID})
+			// The journal keeps it: a copy, not a part of the body.
+			x.schedule(f, AppliedFault{Kind: f.Kind(), Source: SourceTrigger, LoginID: strings.Clone(p.LoginID)})
 		}
 	}
 	if problems != nil {

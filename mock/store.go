@@ -29,7 +29,10 @@ type Store interface {
 	// it was added. The whole batch is one atomic step. Once it knows which
 	// users it adds, and before it keeps them, it calls assign once with
 	// that (added[i] for users[i]); assign gives the added users their IDs
-	// and NRNs, in the order the store creates them.
+	// and NRNs, in the order the store creates them, and strings of their
+	// own. Before assign, the users' strings are parts of the request,
+	// whose memory is reused after it: a store keeps nothing of them but
+	// the added users as assign leaves them.
 	Insert(ctx context.Context, users []User, assign func(users []User, added []bool)) ([]bool, error)
 	// List returns every user in the order they were created.
 	List(ctx context.Context) ([]User, error)
@@ -77,18 +80,28 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 		if _, dup := m.taken[k]; dup {
 			continue
 		}
-		m.taken[k] = struct{}{}
+		m.taken[k] = struct{}{} // for now: k may be a part of the request
 		added[i] = true
 		n++
 	}
 	if n == 0 {
 		return added, nil
 	}
-	assign(users, added)
-	m.users = slices.Grow(m.users, n)
+	before := make([]string, 0, n)
 	for i, u := range users {
 		if added[i] {
+			before = append(before, u.LoginID)
+		}
+	}
+	assign(users, added)
+	m.users = slices.Grow(m.users, n)
+	j := 0
+	for i, u := range users {
+		if added[i] {
+			delete(m.taken, m.key(before[j]))
+			m.taken[m.key(u.LoginID)] = struct{}{} // the user's own copy
 			m.users = append(m.users, u)
+			j++
 		}
 	}
 	return added, nil
