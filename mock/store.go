@@ -62,7 +62,21 @@ func newMemoryStore(caseSensitive bool) *memoryStore {
 // foldCase is strings.ToLower, without its cost for the common login ID
 // that is already lower-case ASCII.
 func foldCase(s string) string {
-	for i := 0; i < len(s); i++ {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		// For ASCII bytes, b+(0x80-'A') has its high bit set when b >= 'A'
+		// and b+(0x7f-'Z') when b > 'Z'; no sum carries into the next byte.
+		upper := (w + ones*(0x80-'A')) &^ (w + ones*(0x7f-'Z'))
+		if (w|upper)&highs != 0 {
+			return strings.ToLower(s)
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
 			return strings.ToLower(s)
 		}
