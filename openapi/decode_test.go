@@ -159,7 +159,7 @@ func TestDecodeUsersMatchesDecode(t *testing.T) {
 					}
 					// The reference re-encodes a body encoding/json cannot
 					// decode at once (repeated keys of different types).
-					checkUsers(t, body, got, full, v == fast)
+					checkUsers(t, body, got, &full, v == fast)
 				}
 				if wantErr == nil {
 					decoded++
@@ -180,21 +180,23 @@ func errText(err error) string {
 }
 
 // checkUsers checks the users DecodeUsers read from a valid body against
-// the same body decoded by Decode and by encoding/json. With asSent each
-// user's text must be a part of the body.
-func checkUsers(t *testing.T, body []byte, got BulkUsers, full BulkRequest, asSent bool) {
+// the same body decoded by encoding/json and, unless full is nil, by Decode.
+// With asSent each user's text must be a part of the body.
+func checkUsers(t *testing.T, body []byte, got BulkUsers, full *BulkRequest, asSent bool) {
 	t.Helper()
 	var generic any // the last of repeated keys counts
 	if err := json.Unmarshal(body, &generic); err != nil {
 		t.Fatal(err)
 	}
 	params, _ := generic.(map[string]any)["params"].([]any)
-	if len(got.Params) != len(full.Params) || len(got.Params) != len(params) {
-		t.Fatalf("body %s: %d users, Decode %d, encoding/json %d", body, len(got.Params), len(full.Params), len(params))
+	if full != nil && len(got.Params) != len(full.Params) || len(got.Params) != len(params) {
+		t.Fatalf("body %s: %d users, encoding/json %d", body, len(got.Params), len(params))
 	}
 	for i, u := range got.Params {
-		if u.LoginID != full.Params[i].LoginID {
-			t.Fatalf("body %s: user %d: loginId %q, Decode %q", body, i, u.LoginID, full.Params[i].LoginID)
+		object, _ := params[i].(map[string]any)
+		want, _ := object["loginId"].(string)
+		if u.LoginID != want || full != nil && u.LoginID != full.Params[i].LoginID {
+			t.Fatalf("body %s: user %d: loginId %q, want %q", body, i, u.LoginID, want)
 		}
 		var text any
 		if asSent && !strings.Contains(string(body), string(u.JSON)) || json.Unmarshal([]byte(u.JSON), &text) != nil ||
@@ -218,4 +220,31 @@ func TestDecodeUsersEdgeCases(t *testing.T) {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
 	}
+}
+
+// FuzzDecodeUsers feeds any body to DecodeUsers of the compiled validator
+// and of the reference: each must give Validate's verdict, and for a valid
+// body each user's loginId and text (a part of the body, for the compiled
+// one).
+func FuzzDecodeUsers(f *testing.F) {
+	fast, ref := validatorPair(f, mustEmbedded(f), false)
+	f.Add([]byte(`{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`))
+	f.Add([]byte(`{"params":[ {"loginId":"a@b.co", "loginId" : "kim\u0040example.com","x":[1,{}],"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}} ]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, v := range []*Validator{fast, ref} {
+			wantWarn, wantErr := v.Validate(t.Context(), "application/json", body)
+			var got BulkUsers
+			warn, err := v.DecodeUsers(t.Context(), "application/json", string(body), &got)
+			if !reflect.DeepEqual(warn, wantWarn) || errText(err) != errText(wantErr) {
+				t.Fatalf("body %q: DecodeUsers says %v %v, Validate %v %v", body, warn, err, wantWarn, wantErr)
+			}
+			if err != nil {
+				if !reflect.DeepEqual(got, BulkUsers{}) {
+					t.Fatalf("invalid body %q: got %+v, want the zero value", body, got)
+				}
+				continue
+			}
+			checkUsers(t, body, got, nil, v == fast)
+		}
+	})
 }
