@@ -25,17 +25,17 @@ const (
 // answer one result per requested user in request order.
 func (s *Server) createUsers(c echo.Context) error {
 	req := c.Request()
-	body, err := s.readBody(req)
+	x := exchangeOf(c)
+	body, err := s.readBulkBody(req, x)
 	if err != nil {
 		return err
 	}
-	x := exchangeOf(c)
 	if x != nil {
 		// For the journal, which copies what it keeps; nothing writes to it.
 		x.body = unsafe.Slice(unsafe.StringData(body), len(body))
 	}
-	var bulk openapi.BulkRequest
-	warnings, err := s.validator.DecodeString(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
+	var bulk openapi.BulkUsers
+	warnings, err := s.validator.DecodeUsers(req.Context(), req.Header.Get(echo.HeaderContentType), body, &bulk)
 	addWarnings(c.Response().Header(), warnings)
 	if err != nil {
 		return err
@@ -59,13 +59,17 @@ func (s *Server) createUsers(c echo.Context) error {
 // create stores the users and reports which were added and, when a fault or
 // a trigger login ID fails some users, why each of those failed. Failed
 // users are not stored.
-func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]User, []bool, []string, error) {
+func (s *Server) create(c echo.Context, params []openapi.UserText) ([]User, []bool, []string, error) {
 	now := s.cfg.Now()
-	users := make([]User, len(params))
-	for i, p := range params {
-		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p}
+	var users []User
+	if x := exchangeOf(c); x != nil {
+		users = x.userScratch(len(params))
+	} else {
+		users = make([]User, len(params))
 	}
-	s.assignIDs(users)
+	for i, p := range params {
+		users[i] = User{LoginID: p.LoginID, CreatedAt: now, Request: p.JSON}
+	}
 	failed := s.userFailures(c, params)
 	added, err := s.insert(c, users, failed)
 	if err != nil {
@@ -74,11 +78,11 @@ func (s *Server) create(c echo.Context, params []openapi.UserCreate) ([]User, []
 	return users, added, failed, nil
 }
 
-// insert stores the users that have not failed, and reports for each user
-// whether it was added.
+// insert stores the users that have not failed, giving those it adds their
+// IDs, and reports for each user whether it was added.
 func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, error) {
 	if failed == nil {
-		return s.store.Insert(c.Request().Context(), users)
+		return s.store.Insert(c.Request().Context(), users, s.assignIDs)
 	}
 	var keep []User
 	for i, u := range users {
@@ -86,14 +90,16 @@ func (s *Server) insert(c echo.Context, users []User, failed []string) ([]bool, 
 			keep = append(keep, u)
 		}
 	}
-	kept, err := s.store.Insert(c.Request().Context(), keep)
+	kept, err := s.store.Insert(c.Request().Context(), keep, s.assignIDs)
 	if err != nil {
 		return nil, err
 	}
 	added := make([]bool, len(users))
 	for i, j := 0, 0; i < len(users); i++ {
 		if failed[i] == "" {
-			added[i], j = kept[j], j+1
+			added[i] = kept[j]
+			users[i].ID, users[i].NRN = keep[j].ID, keep[j].NRN
+			j++
 		}
 	}
 	return added, nil
@@ -126,6 +132,9 @@ func (s *Server) writeResults(c echo.Context, users []User, added []bool) error 
 	buf := s.buffer()
 	defer s.recycle(buf)
 	*buf = appendResults((*buf)[:0], users, added)
+	// With its length known net/http sends the answer as it is, not in
+	// chunks, in fewer writes.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(*buf)))
 	return c.JSONBlob(http.StatusOK, *buf) // writers must not keep it (io.Writer)
 }
 
@@ -146,6 +155,30 @@ func (s *Server) recycle(b *[]byte) {
 		*b = (*b)[:0]
 		s.buffers.Put(b)
 	}
+}
+
+// readBulkBody reads the body of a bulk request as readBody does, into a
+// pooled buffer that the exchange gives back when it is released (after the
+// journal has copied what it keeps): what outlives the request must not
+// point into it. Store.Insert's assign (assignIDs) copies the strings of
+// the users created.
+func (s *Server) readBulkBody(r *http.Request, x *exchange) (string, error) {
+	limit := s.cfg.MaxBodyBytes
+	if x == nil || r.ContentLength <= 0 || r.ContentLength > min(limit, maxPooledBuffer) {
+		return s.readBody(r)
+	}
+	buf := s.buffer()
+	x.bodyBuf = buf
+	n := int(r.ContentLength)
+	if cap(*buf) < n {
+		*buf = make([]byte, n, max(n, 32<<10))
+	}
+	*buf = (*buf)[:n]
+	// net/http delivers exactly ContentLength bytes or an error.
+	if _, err := io.ReadFull(r.Body, *buf); err != nil {
+		return "", &bodyReadError{err: err}
+	}
+	return unsafe.String(&(*buf)[0], n), nil
 }
 
 // readBody reads the whole body, refusing more than the configured limit. It
@@ -220,5 +253,5 @@ func headerSafe(s string) string {
 
 // nrn returns the NCP Resource Name of a user: nrn:PUB:SSO::<memberNo>:User/<id>.
 func (s *Server) nrn(id string) string {
-	return "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/" + id
+	return s.nrnPrefix + id
 }

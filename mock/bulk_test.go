@@ -182,8 +182,13 @@ func TestAdminUsersAndReset(t *testing.T) {
 	results := createUsers(t, srv, "a@example.com", "b@example.com")
 	users := listUsers(t, srv)
 	if len(users) != 2 || users[0].ID != results[0].ID || users[1].LoginID != "b@example.com" ||
-		users[0].NRN != results[0].NRN || users[0].CreatedAt.IsZero() || !users[0].Request.AccessRules.ConsoleAccessAllowed {
+		users[0].NRN != results[0].NRN || users[0].CreatedAt.IsZero() {
 		t.Fatalf("got users %+v, want the two created, in order", users)
+	}
+	var sent openapi.UserCreate
+	if err := json.Unmarshal([]byte(users[0].Request), &sent); err != nil ||
+		sent.LoginID != "a@example.com" || !sent.AccessRules.ConsoleAccessAllowed {
+		t.Fatalf("request of the first user: %s (%v), want the user sent", users[0].Request, err)
 	}
 	a := post(t, srv, mock.PathAdminReset, "", nil)
 	if a.status != http.StatusOK {
@@ -194,6 +199,46 @@ func TestAdminUsersAndReset(t *testing.T) {
 	}
 	if r := createUsers(t, srv, "a@example.com"); !r[0].Success {
 		t.Fatalf("after reset a@example.com is still taken: %+v", r[0])
+	}
+}
+
+// TestAdminUsersShowRequestsAsSent checks that GET /__admin/users shows
+// each created user's object as the request held it (compacted, as
+// encoding/json writes it): with the unknown properties it was sent with,
+// once per user created (not for a duplicate).
+func TestAdminUsersShowRequestsAsSent(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	first := `{ "loginId": "a@example.com",  "x-note": "kept", "accessRules": {"consoleAccessAllowed": false, "apiAccessAllowed": true} }`
+	second := `{"loginId":"b@example.com","description":"tab\there","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}`
+	body := "{\"params\": [\n  " + first + ",\n  " + second + "\n]}"
+	if a := post(t, srv, "/api/v1/users/bulk", "application/json", []byte(body)); a.status != http.StatusOK {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	dup := `{"loginId":"A@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}`
+	if a := post(t, srv, "/api/v1/users/bulk", "application/json", []byte(`{"params":[`+dup+`]}`)); a.status != http.StatusOK {
+		t.Fatalf("duplicate: %d %s", a.status, a.body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+mock.PathAdminUsers, nil)
+	a := do(t, srv, req)
+	var raw struct {
+		Users []struct {
+			Request json.RawMessage `json:"request"`
+		} `json:"users"`
+	}
+	if err := json.Unmarshal(a.body, &raw); err != nil {
+		t.Fatalf("GET %s: %s (%v)", mock.PathAdminUsers, a.body, err)
+	}
+	if len(raw.Users) != 2 {
+		t.Fatalf("got %d users, want 2: %s", len(raw.Users), a.body)
+	}
+	for i, want := range []string{first, second} {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, []byte(want)); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(raw.Users[i].Request); got != compact.String() {
+			t.Errorf("user %d: request %s, want %s", i, got, compact.String())
+		}
 	}
 }
 
@@ -212,6 +257,34 @@ func TestSeedReproducesIDs(t *testing.T) {
 	}
 	if zero1, zero2 := run(0), run(0); zero1 != zero2 {
 		t.Fatalf("seed 0 is not reproducible")
+	}
+}
+
+// TestIDsOnlyForCreatedUsers checks the rule that makes IDs reproducible:
+// the seeded faker's UUIDs go, in order, to the users created, and a
+// duplicate or a user failed by a trigger takes none.
+func TestIDsOnlyForCreatedUsers(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{Seed: 7})
+	var got []openapi.UserResult
+	got = append(got, createUsers(t, srv, "a@example.com", "b@example.com")...)
+	got = append(got, createUsers(t, srv, "a@example.com", "duplicate@fail.ncpmock.test", "c@example.com")...)
+	got = append(got, createUsers(t, srv, "B@example.com", "d@example.com")...)
+	f := openapi.NewFaker(7)
+	created := 0
+	for _, r := range got {
+		if !r.Success {
+			if r.ID != "" {
+				t.Errorf("%s failed but has id %q", r.Name, r.ID)
+			}
+			continue
+		}
+		created++
+		if want := f.UUID(); r.ID != want {
+			t.Errorf("%s: id %q, want the seed's UUID number %d, %q", r.Name, r.ID, created, want)
+		}
+	}
+	if created != 4 {
+		t.Fatalf("created %d users, want 4: %+v", created, got)
 	}
 }
 

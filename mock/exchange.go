@@ -94,6 +94,12 @@ type exchange struct {
 	seq uint64 // fault random stream; 0 until first needed
 	pcg rand.PCG
 	rng *rand.Rand
+
+	// Scratch space of the bulk handler, kept with a pooled exchange:
+	// the buffer that holds the body (given back to the server's pool on
+	// release) and the users of the batch.
+	bodyBuf *[]byte
+	users   []User
 }
 
 type pendingFault struct {
@@ -118,11 +124,24 @@ func (s *Server) newExchange(c echo.Context) *exchange {
 }
 
 func (s *Server) releaseExchange(x *exchange) {
-	rng, applied, pending := x.rng, x.applied[:0], x.pending[:0]
+	rng, applied, pending, users := x.rng, x.applied[:0], x.pending[:0], x.users[:0]
 	clear(x.applied)
 	clear(x.pending)
-	*x = exchange{s: s, rng: rng, applied: applied, pending: pending}
+	clear(x.users) // they point into the body
+	if x.bodyBuf != nil {
+		s.recycle(x.bodyBuf)
+	}
+	*x = exchange{s: s, rng: rng, applied: applied, pending: pending, users: users}
 	s.exchanges.Put(x)
+}
+
+// userScratch returns n zero users, reusing the exchange's array.
+func (x *exchange) userScratch(n int) []User {
+	if cap(x.users) < n {
+		x.users = make([]User, n)
+	}
+	x.users = x.users[:n]
+	return x.users
 }
 
 // exchangeOf returns the exchange behind c, or nil outside the middleware.

@@ -74,7 +74,7 @@ func requestTrigger(name string) (Fault, error) {
 // applyTriggers applies the request-wide triggers among the loginIds of
 // params: every latency, then the first other fault, unless a rule or the
 // header already chose one. It answers 400 for an unknown trigger.
-func (s *Server) applyTriggers(c echo.Context, params []openapi.UserCreate) error {
+func (s *Server) applyTriggers(c echo.Context, params []openapi.UserText) error {
 	for i := range params {
 		if isTrigger(params[i].LoginID) {
 			return s.applyTriggersSlow(c, params)
@@ -83,7 +83,7 @@ func (s *Server) applyTriggers(c echo.Context, params []openapi.UserCreate) erro
 	return nil
 }
 
-func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserCreate) error {
+func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserText) error {
 	x := exchangeOf(c)
 	var problems []openapi.Problem
 	start := 0
@@ -106,7 +106,8 @@ func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserCreate) 
 			continue
 		}
 		if x != nil && (x.terminal == nil || f.Kind() == KindLatency) {
-			x.schedule(f, AppliedFault{Kind: f.Kind(), Source: SourceTrigger, LoginID: p.LoginID})
+			// The journal keeps it: a copy, not a part of the body.
+			x.schedule(f, AppliedFault{Kind: f.Kind(), Source: SourceTrigger, LoginID: strings.Clone(p.LoginID)})
 		}
 	}
 	if problems != nil {
@@ -121,7 +122,7 @@ func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserCreate) 
 // userFailures returns, for each user of params, the message it fails with
 // ("" for none): per-user triggers and a partial fault. It returns nil, and
 // allocates nothing, when no user fails.
-func (s *Server) userFailures(c echo.Context, params []openapi.UserCreate) []string {
+func (s *Server) userFailures(c echo.Context, params []openapi.UserText) []string {
 	x := exchangeOf(c)
 	var out []string
 	for i, p := range params {

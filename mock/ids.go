@@ -4,28 +4,50 @@ import (
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
-// assignIDs gives each user an ID and its NRN, drawn from the server's faker
-// exactly as calls of its UUID method would (version 4 UUIDs, lower-case
-// hex), but built in one string so that a batch costs one allocation.
-func (s *Server) assignIDs(users []User) {
-	prefix := "nrn:" + s.cfg.NRNDomain + ":SSO::" + s.cfg.MemberNo + ":User/"
-	step := 2*uuidLen + len(prefix)
+// assignIDs gives each added user (added[i] for users[i]) an ID and its
+// NRN, and copies its login ID and request out of the request body (whose
+// buffer is reused once the request is answered). The store calls it as it
+// creates users, so that IDs are drawn from the server's faker only for
+// users created, in the order they are created: the same seed and the same
+// requests give the same IDs. They are drawn exactly as calls of the
+// faker's UUID method would (version 4 UUIDs, lower-case hex). All of a
+// batch's strings are built in one, so that it costs one allocation.
+func (s *Server) assignIDs(users []User, added []bool) {
+	size := 0
+	for i, a := range added {
+		if a {
+			size += 2*uuidLen + len(s.nrnPrefix) + len(users[i].LoginID) + len(users[i].Request)
+		}
+	}
 	var sb strings.Builder
-	sb.Grow(len(users) * step)
+	sb.Grow(size)
 	var u [uuidLen]byte
-	for range users {
-		appendUUID(u[:0], s.faker)
-		sb.Write(u[:])
-		sb.WriteString(prefix)
-		sb.Write(u[:])
+	for i, a := range added {
+		if a {
+			appendUUID(u[:0], s.faker)
+			sb.Write(u[:])
+			sb.WriteString(s.nrnPrefix)
+			sb.Write(u[:])
+			sb.WriteString(users[i].LoginID)
+			sb.WriteString(string(users[i].Request))
+		}
 	}
 	all := sb.String()
-	for i := range users {
-		at := i * step
-		users[i].ID = all[at : at+uuidLen]
-		users[i].NRN = all[at+uuidLen : at+step]
+	at := 0
+	for i, a := range added {
+		if !a {
+			continue
+		}
+		u := &users[i]
+		idAt, nrnAt, loginAt := at, at+uuidLen, at+uuidLen+len(s.nrnPrefix)+uuidLen
+		reqAt := loginAt + len(u.LoginID)
+		end := reqAt + len(u.Request)
+		u.ID, u.NRN = all[idAt:idAt+uuidLen], all[nrnAt:loginAt]
+		u.LoginID, u.Request = all[loginAt:reqAt], openapi.RawJSON(all[reqAt:end])
+		at = end
 	}
 }
 

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -49,4 +50,34 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q): got %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestAppendJSONStringEveryPosition puts each byte that needs care at each
+// position of strings longer than the eight bytes read at a time.
+func TestAppendJSONStringEveryPosition(t *testing.T) {
+	for _, special := range []string{`"`, `\`, "<", ">", "&", "\x00", "\x1f", "\x7f", "é", "\xff", "\u2028", " ", "~"} {
+		for at := range 20 {
+			s := strings.Repeat("a", at) + special + strings.Repeat("b", 20-at)
+			want, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+				t.Errorf("appendJSONString(%q): got %s, want %s", s, got, want)
+			}
+		}
+	}
+}
+
+// TestFoldCase checks foldCase against strings.ToLower with an upper-case
+// or non-ASCII byte at each position.
+func TestFoldCase(t *testing.T) {
+	for _, odd := range []string{"A", "Z", "@", "[", "a", "z", "é", "\xff", "K"} {
+		for at := range 20 {
+			s := strings.Repeat("x", at) + odd + strings.Repeat("y", 20-at)
+			if got, want := foldCase(s), strings.ToLower(s); got != want {
+				t.Errorf("foldCase(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
 }

@@ -92,6 +92,7 @@ type Server struct {
 	validator *openapi.Validator
 	store     Store
 	faker     *gofakeit.Faker
+	nrnPrefix string // nrn:<domain>:SSO::<member number>:User/
 	log       *slog.Logger
 	verifier  *apigw.Verifier // nil without authentication
 	echo      *echo.Echo
@@ -145,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 		validator: v,
 		store:     cfg.Store,
 		faker:     openapi.NewFaker(cfg.Seed),
+		nrnPrefix: "nrn:" + cfg.NRNDomain + ":SSO::" + cfg.MemberNo + ":User/",
 		log:       cfg.Logger,
 		verifier:  verifier,
 		allow:     make(map[string]string),

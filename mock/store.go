@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,11 +12,13 @@ import (
 
 // User is a user the mock has created.
 type User struct {
-	ID        string             `json:"id"`
-	LoginID   string             `json:"loginId"`
-	NRN       string             `json:"nrn"`
-	CreatedAt time.Time          `json:"createdAt"`
-	Request   openapi.UserCreate `json:"request"`
+	ID        string    `json:"id"`
+	LoginID   string    `json:"loginId"`
+	NRN       string    `json:"nrn"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Request is the user's object in the request that created it, as sent
+	// (unknown properties and repeated keys included).
+	Request openapi.RawJSON `json:"request"`
 }
 
 // Store keeps the users the mock has created. Implementations must be safe for
@@ -23,8 +26,14 @@ type User struct {
 type Store interface {
 	// Insert adds, in order, each user whose login ID is not taken, neither in
 	// the store nor earlier in the same batch, and reports for each user whether
-	// it was added. The whole batch is one atomic step.
-	Insert(ctx context.Context, users []User) ([]bool, error)
+	// it was added. The whole batch is one atomic step. Once it knows which
+	// users it adds, and before it keeps them, it calls assign once with
+	// that (added[i] for users[i]); assign gives the added users their IDs
+	// and NRNs, in the order the store creates them, and strings of their
+	// own. Before assign, the users' strings are parts of the request,
+	// whose memory is reused after it: a store keeps nothing of them but
+	// the added users as assign leaves them.
+	Insert(ctx context.Context, users []User, assign func(users []User, added []bool)) ([]bool, error)
 	// List returns every user in the order they were created.
 	List(ctx context.Context) ([]User, error)
 	// Reset removes every user.
@@ -53,7 +62,21 @@ func newMemoryStore(caseSensitive bool) *memoryStore {
 // foldCase is strings.ToLower, without its cost for the common login ID
 // that is already lower-case ASCII.
 func foldCase(s string) string {
-	for i := 0; i < len(s); i++ {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		// For ASCII bytes, b+(0x80-'A') has its high bit set when b >= 'A'
+		// and b+(0x7f-'Z') when b > 'Z'; no sum carries into the next byte.
+		upper := (w + ones*(0x80-'A')) &^ (w + ones*(0x7f-'Z'))
+		if (w|upper)&highs != 0 {
+			return strings.ToLower(s)
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
 			return strings.ToLower(s)
 		}
@@ -61,18 +84,39 @@ func foldCase(s string) string {
 	return s
 }
 
-func (m *memoryStore) Insert(_ context.Context, users []User) ([]bool, error) {
+func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User, []bool)) ([]bool, error) {
 	added := make([]bool, len(users))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	n := 0
 	for i, u := range users {
 		k := m.key(u.LoginID)
 		if _, dup := m.taken[k]; dup {
 			continue
 		}
-		m.taken[k] = struct{}{}
-		m.users = append(m.users, u)
+		m.taken[k] = struct{}{} // for now: k may be a part of the request
 		added[i] = true
+		n++
+	}
+	if n == 0 {
+		return added, nil
+	}
+	before := make([]string, 0, n)
+	for i, u := range users {
+		if added[i] {
+			before = append(before, u.LoginID)
+		}
+	}
+	assign(users, added)
+	m.users = slices.Grow(m.users, n)
+	j := 0
+	for i, u := range users {
+		if added[i] {
+			delete(m.taken, m.key(before[j]))
+			m.taken[m.key(u.LoginID)] = struct{}{} // the user's own copy
+			m.users = append(m.users, u)
+			j++
+		}
 	}
 	return added, nil
 }

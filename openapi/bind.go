@@ -16,6 +16,10 @@ import (
 // at offsets computed here from reflect, because going through reflect.Value
 // for each of a body's thousand fields cost a third of the pass. Only the
 // kinds below are bound, each written as its own Go type.
+//
+// A struct may also hold the JSON text of the object it binds to: a field of
+// type RawJSON tagged `json:"-"` (so that encoding/json leaves it alone)
+// receives the object as written in the body, a part of it.
 
 type bindKind uint8
 
@@ -36,6 +40,9 @@ type binding struct {
 	flat   bool         // typ holds no pointer: zeroing it needs no write barrier
 	fields []fieldBinding
 	elem   *binding // of a slice's elements or a map's values
+	raw    uintptr  // of a struct: 1 + the offset of its RawJSON field; 0: none
+	// of a slice: the size of its elements
+	elemSize uintptr
 }
 
 // fieldBinding binds one declared property (by index) to a struct field.
@@ -92,6 +99,7 @@ func (c *bindCompiler) binding(n *node, t reflect.Type) *binding {
 			return c.none(n, t)
 		}
 		b.kind, b.elem, b.site = bindSlice, c.binding(n.items, b.typ.Elem()), c.site()
+		b.elemSize = b.typ.Elem().Size()
 	case reflect.Map:
 		if b.ptr || n.ap == nil || b.typ.Key().Kind() != reflect.String {
 			return c.none(n, t)
@@ -118,6 +126,30 @@ func (c *bindCompiler) structBinding(b *binding, n *node) {
 		if f, ok := fieldByJSONName(b.typ, prop.name); ok {
 			b.fields[i] = fieldBinding{offset: f.Offset, b: c.binding(prop.node, f.Type)}
 		}
+	}
+	if f, ok := rawField(b.typ); ok {
+		b.raw = 1 + f.Offset
+	}
+}
+
+var rawJSONType = reflect.TypeFor[RawJSON]()
+
+// rawField finds the field that receives a struct's own JSON text: of type
+// RawJSON, tagged `json:"-"`.
+func rawField(t reflect.Type) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.IsExported() && f.Type == rawJSONType && f.Tag.Get("json") == "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// setRaw gives the struct at dst, bound by b, its JSON text.
+func setRaw(b *binding, dst unsafe.Pointer, text string) {
+	if b.raw != 0 {
+		*(*RawJSON)(unsafe.Add(dst, b.raw-1)) = RawJSON(text)
 	}
 }
 
@@ -220,9 +252,27 @@ func setZero(b *binding, dst unsafe.Pointer) {
 		*(*unsafe.Pointer)(dst) = nil
 	case b.flat:
 		clear(unsafe.Slice((*byte)(dst), b.typ.Size()))
-	default:
+	case !isZeroMemory(dst, b.typ.Size()):
+		// Through reflect, for the write barriers of its pointers. A fresh
+		// element of an array (the common case) is zero already.
 		reflect.NewAt(b.typ, dst).Elem().SetZero()
 	}
+}
+
+// isZeroMemory reports whether the size bytes at p are all zero.
+func isZeroMemory(p unsafe.Pointer, size uintptr) bool {
+	words := unsafe.Slice((*uintptr)(p), size/unsafe.Sizeof(uintptr(0)))
+	for _, w := range words {
+		if w != 0 {
+			return false
+		}
+	}
+	for _, c := range unsafe.Slice((*byte)(p), size)[len(words)*int(unsafe.Sizeof(uintptr(0))):] {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // pointerFree reports whether values of t hold no pointer.
@@ -299,20 +349,27 @@ func (m *boundMap) set(b *binding, key string) {
 	m.m.SetMapIndex(reflect.ValueOf(key).Convert(b.typ.Key()), m.tmp.Elem())
 }
 
-// startSlice empties the slice dst points to and returns it.
-func startSlice(b *binding, dst unsafe.Pointer) reflect.Value {
-	v := reflect.NewAt(b.typ, dst).Elem()
-	v.SetZero()
-	return v
+// startSlice empties the slice dst points to.
+func startSlice(b *binding, dst unsafe.Pointer) {
+	reflect.NewAt(b.typ, dst).Elem().SetZero()
 }
 
-// appendElem grows a slice by one zero element and returns its address.
-func (a *arena) appendElem(b *binding, s reflect.Value) unsafe.Pointer {
-	n := s.Len()
-	if n == s.Cap() {
-		s.Grow(a.chunk(b.site, n, 4))
+// sliceHeader is the layout of a Go slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+// appendElem grows the slice dst points to by one zero element and returns
+// the element's address. Only growing the array goes through reflect; the
+// length is a plain word of the slice.
+func (a *arena) appendElem(b *binding, dst unsafe.Pointer) unsafe.Pointer {
+	h := (*sliceHeader)(dst)
+	n := h.len
+	if n == h.cap {
+		reflect.NewAt(b.typ, dst).Elem().Grow(a.chunk(b.site, n, 4))
 	}
-	s.SetLen(n + 1)
+	h.len = n + 1 // the element is zero: past the old length, a grown array is
 	a.count(b.site, n+1)
-	return s.Index(n).Addr().UnsafePointer()
+	return unsafe.Add(h.data, uintptr(n)*b.elemSize)
 }

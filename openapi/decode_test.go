@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -120,4 +121,130 @@ func TestDecodeEdgeCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDecodeUsersMatchesDecode checks DecodeUsers against Decode and the
+// reference on generated bodies: the same verdict, warnings and problems;
+// for a valid body, each user's loginId as Decode reads it and, as its
+// text, the very element of params in the body.
+func TestDecodeUsersMatchesDecode(t *testing.T) {
+	rich := loadSpecFile(t, "rich.yaml")
+	for _, tc := range []struct {
+		name string
+		spec *Spec
+		gen  func(*bodyGen) []byte
+	}{
+		{"embedded", mustEmbedded(t), (*bodyGen).body},
+		{"rich", rich, richBody(rich)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, ref := validatorPair(t, tc.spec, false)
+			g := newBodyGen(5)
+			decoded := 0
+			for range 600 {
+				body := tc.gen(g)
+				var full BulkRequest
+				wantWarn, wantErr := fast.Decode(context.Background(), "application/json", body, &full)
+				for _, v := range []*Validator{fast, ref} {
+					var got BulkUsers
+					warn, err := v.DecodeUsers(context.Background(), "application/json", string(body), &got)
+					if !reflect.DeepEqual(warn, wantWarn) || !reflect.DeepEqual(errText(err), errText(wantErr)) {
+						t.Fatalf("body %s: DecodeUsers says %v %v, Decode %v %v", body, warn, err, wantWarn, wantErr)
+					}
+					if err != nil {
+						if !reflect.DeepEqual(got, BulkUsers{}) {
+							t.Fatalf("invalid body %s: got %+v, want the zero value", body, got)
+						}
+						continue
+					}
+					// The reference re-encodes a body encoding/json cannot
+					// decode at once (repeated keys of different types).
+					checkUsers(t, body, got, &full, v == fast)
+				}
+				if wantErr == nil {
+					decoded++
+				}
+			}
+			if decoded < 50 {
+				t.Errorf("only %d valid bodies decoded; the test proves little", decoded)
+			}
+		})
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// checkUsers checks the users DecodeUsers read from a valid body against
+// the same body decoded by encoding/json and, unless full is nil, by Decode.
+// With asSent each user's text must be a part of the body.
+func checkUsers(t *testing.T, body []byte, got BulkUsers, full *BulkRequest, asSent bool) {
+	t.Helper()
+	var generic any // the last of repeated keys counts
+	if err := json.Unmarshal(body, &generic); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := generic.(map[string]any)["params"].([]any)
+	if full != nil && len(got.Params) != len(full.Params) || len(got.Params) != len(params) {
+		t.Fatalf("body %s: %d users, encoding/json %d", body, len(got.Params), len(params))
+	}
+	for i, u := range got.Params {
+		object, _ := params[i].(map[string]any)
+		want, _ := object["loginId"].(string)
+		if u.LoginID != want || full != nil && u.LoginID != full.Params[i].LoginID {
+			t.Fatalf("body %s: user %d: loginId %q, want %q", body, i, u.LoginID, want)
+		}
+		var text any
+		if asSent && !strings.Contains(string(body), string(u.JSON)) || json.Unmarshal([]byte(u.JSON), &text) != nil ||
+			!reflect.DeepEqual(text, params[i]) {
+			t.Fatalf("body %s: user %d: text %s is not its element of params", body, i, u.JSON)
+		}
+	}
+}
+
+func TestDecodeUsersEdgeCases(t *testing.T) {
+	fast, ref := validatorPair(t, mustEmbedded(t), false)
+	user := `{ "loginId" : "kim\u0040example.com", "loginId":"lee@example.com" ,"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false} }`
+	body := "{\"params\":[ " + user + " ,\n" + user + "]}"
+	for _, v := range []*Validator{fast, ref} {
+		var got BulkUsers
+		if _, err := v.DecodeUsers(context.Background(), "application/json", body, &got); err != nil {
+			t.Fatal(err)
+		}
+		want := BulkUsers{Params: []UserText{{"lee@example.com", RawJSON(user)}, {"lee@example.com", RawJSON(user)}}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+	}
+}
+
+// FuzzDecodeUsers feeds any body to DecodeUsers of the compiled validator
+// and of the reference: each must give Validate's verdict, and for a valid
+// body each user's loginId and text (a part of the body, for the compiled
+// one).
+func FuzzDecodeUsers(f *testing.F) {
+	fast, ref := validatorPair(f, mustEmbedded(f), false)
+	f.Add([]byte(`{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`))
+	f.Add([]byte(`{"params":[ {"loginId":"a@b.co", "loginId" : "kim\u0040example.com","x":[1,{}],"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}} ]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, v := range []*Validator{fast, ref} {
+			wantWarn, wantErr := v.Validate(t.Context(), "application/json", body)
+			var got BulkUsers
+			warn, err := v.DecodeUsers(t.Context(), "application/json", string(body), &got)
+			if !reflect.DeepEqual(warn, wantWarn) || errText(err) != errText(wantErr) {
+				t.Fatalf("body %q: DecodeUsers says %v %v, Validate %v %v", body, warn, err, wantWarn, wantErr)
+			}
+			if err != nil {
+				if !reflect.DeepEqual(got, BulkUsers{}) {
+					t.Fatalf("invalid body %q: got %+v, want the zero value", body, got)
+				}
+				continue
+			}
+			checkUsers(t, body, got, nil, v == fast)
+		}
+	})
 }

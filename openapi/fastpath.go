@@ -11,13 +11,26 @@ import (
 )
 
 // fastPath is the compiled validator of one spec: the request schema as
-// nodes, its binding to BulkRequest, and a pool of scratch space.
+// nodes, its bindings to the types bodies decode into, and a pool of
+// scratch space.
 type fastPath struct {
 	media *openapi3.MediaType // the application/json media type compiled
 	root  *node
+	// The bindings to BulkRequest and to BulkUsers.
+	request, users decoding
+	pool           sync.Pool // of *pass
+}
+
+// decoding is the binding of the schema to one Go type, with what the last
+// body needed in each of its arena sites.
+type decoding struct {
 	bind  *binding
-	hints []atomic.Int32 // per arena site, what the last body needed
-	pool  sync.Pool      // of *pass
+	hints []atomic.Int32
+}
+
+func newDecoding(root *node, t reflect.Type) decoding {
+	bind, sites := compileBinding(root, t)
+	return decoding{bind: bind, hints: make([]atomic.Int32, sites)}
 }
 
 // newFastPath compiles the spec's application/json request schema, or says
@@ -28,10 +41,23 @@ func newFastPath(spec *Spec) (*fastPath, error) {
 	if err != nil {
 		return nil, err
 	}
-	bind, sites := compileBinding(root, reflect.TypeFor[BulkRequest]())
-	f := &fastPath{media: media, root: root, bind: bind, hints: make([]atomic.Int32, sites)}
+	f := &fastPath{media: media, root: root,
+		request: newDecoding(root, reflect.TypeFor[BulkRequest]()),
+		users:   newDecoding(root, reflect.TypeFor[BulkUsers]())}
 	f.pool.New = func() any { return new(pass) }
 	return f, nil
+}
+
+// decoding returns the binding for dst (nil, a *BulkRequest or a
+// *BulkUsers) and the address it binds to; nil when there is nothing to bind.
+func (f *fastPath) decoding(dst any) (*decoding, unsafe.Pointer) {
+	switch d := dst.(type) {
+	case *BulkRequest:
+		return &f.request, unsafe.Pointer(d)
+	case *BulkUsers:
+		return &f.users, unsafe.Pointer(d)
+	}
+	return nil, nil
 }
 
 // handles reports whether a body of this media type and Content-Type is
@@ -47,30 +73,25 @@ func (f *fastPath) handles(mt *openapi3.MediaType, contentType string) bool {
 
 // validate runs one pass over body; done is false when the pass gave up and
 // the reference must decide.
-func (f *fastPath) validate(body string, strict bool, maxDepth int, dst *BulkRequest) (warnings []Problem, err error, done bool) {
+func (f *fastPath) validate(body string, strict bool, maxDepth int, dst any) (warnings []Problem, err error, done bool) {
 	p := f.pool.Get().(*pass)
 	defer f.release(p)
 	p.reset(body)
 	p.maxDepth = maxDepth
-	var root unsafe.Pointer
-	if dst != nil && f.bind != nil {
-		root = unsafe.Pointer(dst)
-		p.arena = f.newArena(p.arena.hints, p.arena.used)
-	}
+	d, root := f.decoding(dst)
 	var b *binding
-	if root != nil {
-		b = f.bind
+	if d != nil && d.bind != nil {
+		b = d.bind
+		p.arena = d.newArena(p.arena.hints, p.arena.used)
 	}
 	p.run(f.root, b, root)
 	if b != nil {
 		for i, n := range p.arena.used {
-			f.hints[i].Store(n)
+			d.hints[i].Store(n)
 		}
 	}
 	if p.bad {
-		if dst != nil {
-			*dst = BulkRequest{}
-		}
+		clearDecoded(dst)
 		return nil, nil, false
 	}
 	problems, unknown := live(p.problems), live(p.unknown)
@@ -80,9 +101,7 @@ func (f *fastPath) validate(body string, strict bool, maxDepth int, dst *BulkReq
 		warnings = sortedProblems(unknown)
 	}
 	if len(problems) > 0 {
-		if dst != nil {
-			*dst = BulkRequest{}
-		}
+		clearDecoded(dst)
 		return warnings, &ValidationError{Problems: sortedProblems(problems)}, true
 	}
 	return warnings, nil, true
@@ -90,12 +109,22 @@ func (f *fastPath) validate(body string, strict bool, maxDepth int, dst *BulkReq
 
 // newArena returns an arena sized from the hints, reusing the hint and
 // count slices of a pooled pass.
-func (f *fastPath) newArena(hints, used []int32) arena {
+func (d *decoding) newArena(hints, used []int32) arena {
 	hints, used = hints[:0], used[:0]
-	for i := range f.hints {
-		hints, used = append(hints, f.hints[i].Load()), append(used, 0)
+	for i := range d.hints {
+		hints, used = append(hints, d.hints[i].Load()), append(used, 0)
 	}
-	return arena{hints: hints, used: used, slabs: make([]slab, len(f.hints))}
+	return arena{hints: hints, used: used, slabs: make([]slab, len(d.hints))}
+}
+
+// clearDecoded zeroes what dst (nil, a *BulkRequest or a *BulkUsers) points to.
+func clearDecoded(dst any) {
+	switch d := dst.(type) {
+	case *BulkRequest:
+		*d = BulkRequest{}
+	case *BulkUsers:
+		*d = BulkUsers{}
+	}
 }
 
 // release returns a pass to the pool without anything that points into a

@@ -155,3 +155,32 @@ func TestIntoGoRegexpAsKinOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatcher runs the spec's patterns over values like the ones a
+// body holds.
+func BenchmarkMatcher(b *testing.B) {
+	cases := []struct{ pattern, input string }{
+		{EmailPattern, "candida.boyle000@corp.example.com"},
+		{`^(?:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$`, "emp000@corp.example.com"},
+		{`^(?:\d{1,4})?$`, "82"},
+		{`^(?:\d{3}-\d{3,4}-\d{4}|\d{9,11})?$`, "010-9685-7299"},
+	}
+	ms := make([]*matcher, len(cases))
+	n := 0
+	for i, c := range cases {
+		m, err := newMatcher(c.pattern)
+		if err != nil || m.dfa == nil {
+			b.Fatalf("%s: %v (dfa %v)", c.pattern, err, m.dfa != nil)
+		}
+		ms[i] = m
+		n += len(c.input)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for i, c := range cases {
+			if !ms[i].MatchString(c.input, true) {
+				b.Fatalf("%s does not match %s", c.input, c.pattern)
+			}
+		}
+	}
+}

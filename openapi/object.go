@@ -25,6 +25,7 @@ type object struct {
 }
 
 func (p *pass) object(n *node, kin bool, b *binding, dst unsafe.Pointer) {
+	start := p.i
 	if !p.enter() {
 		return
 	}
@@ -49,6 +50,9 @@ func (p *pass) object(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 	p.depth--
 	p.endObject(&o)
 	p.keys, p.spans = p.keys[:o.keysBase], p.spans[:o.spanBase]
+	if o.b != nil && o.b.kind == bindStruct {
+		setRaw(o.b, o.target, p.s[start:p.i])
+	}
 }
 
 // members reads an object's members. It keeps the text and the position in

@@ -2,7 +2,6 @@ package openapi
 
 import (
 	"math"
-	"reflect"
 	"slices"
 	"unicode/utf8"
 	"unsafe"
@@ -245,15 +244,15 @@ func (p *pass) array(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 		items = n.items
 	}
 	var sb *binding
-	var slice reflect.Value
 	if b != nil && b.kind == bindSlice {
-		slice, sb = startSlice(b, dst), b
+		startSlice(b, dst)
+		sb = b
 	}
 	count := 0
 	p.ws()
 	if p.peek() == ']' {
 		p.i++
-	} else if !p.elements(items, kinHere, sb, slice, &count, n.maxItemsOrNone()) {
+	} else if !p.elements(items, kinHere, sb, dst, &count, n.maxItemsOrNone()) {
 		return
 	}
 	p.depth--
@@ -269,7 +268,7 @@ func (p *pass) array(n *node, kin bool, b *binding, dst unsafe.Pointer) {
 
 // elements reads an array's elements. Past limit (maxItems; -1 for none) the
 // pass gives up: Prescan refuses such a body, and the reference decides.
-func (p *pass) elements(items *node, kin bool, sb *binding, slice reflect.Value, count *int, limit int64) bool {
+func (p *pass) elements(items *node, kin bool, sb *binding, slice unsafe.Pointer, count *int, limit int64) bool {
 	var eb *binding
 	if sb != nil {
 		eb = sb.elem

@@ -174,13 +174,14 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 }
 
 // gcPercent is the GOGC of "ncpmock serve" unless the GOGC variable is set.
-// The server's live heap is small (about 2 MB with an empty store) and a
-// 100-user request allocates about 90 KB, so with Go's default of 100 the
-// collector runs every few dozen requests. At 150 it runs a third less
-// often while the resident size under load (32 connections of 100-user
-// requests) stays below 40 MB; 200 came close to it and 400 passed 50 MB
-// (measured with bench/load.sh).
-const gcPercent = 150
+// It is Go's default, stated here because it was once higher and is a
+// measured choice: the live heap holds the journal (its last 1000 requests,
+// up to 4 KB of body each) and a 100-user request allocates about 15 KB
+// (its body is read into a pooled buffer), so the collector runs seldom at
+// 100 already. At 150 the resident size under load (32 connections of
+// 100-user requests) passed 40 MB (41-43 MB, against 37 MB at 100, with the
+// same throughput; measured with bench/load.sh).
+const gcPercent = 100
 
 // tuneMemory sets the collector for serving and returns the memory that
 // parsing the spec used to the OS; the returned func restores the collector.
