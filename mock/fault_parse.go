@@ -256,5 +256,8 @@ func unquote(v string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bad quoted value %s", v)
 	}
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("quoted value %s is not valid UTF-8 text", v)
+	}
 	return s, nil
 }
