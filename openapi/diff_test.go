@@ -145,11 +145,9 @@ func TestCompiledMatchesReferenceOnGeneratedBodies(t *testing.T) {
 				}
 			}
 			t.Logf("%d bodies: %d decided by the compiled pass, %d valid", n, decided, valid)
-			// Many bodies must exercise the compiled pass, and both verdicts
-			// must occur, or the comparison proves little. (Mutations that
-			// put an array where an object belongs, or pass maxItems, are
-			// left to the reference by design: Prescan refuses them there.)
-			if decided < n*45/100 || valid < n/20 || valid > n*9/10 {
+			// Most bodies must exercise the compiled pass, and both verdicts
+			// must occur, or the comparison proves little.
+			if decided < n*6/10 || valid < n/20 || valid > n*9/10 {
 				t.Errorf("got %d decided and %d valid of %d bodies; the generator no longer covers the validator", decided, valid, n)
 			}
 		})

@@ -90,6 +90,10 @@ func (f *fastPath) validate(body string, strict bool, maxDepth int, dst any) (wa
 			d.hints[i].Store(n)
 		}
 	}
+	if p.sole != nil {
+		clearDecoded(dst)
+		return nil, &ValidationError{Problems: []Problem{*p.sole}}, true
+	}
 	if p.bad {
 		clearDecoded(dst)
 		return nil, nil, false

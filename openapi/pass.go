@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -24,7 +25,8 @@ type pass struct {
 	i        int
 	bad      bool // the body is not JSON the pass reads: ask the reference
 	depth    int
-	maxDepth int // deeper bodies are Prescan's to refuse
+	maxDepth int      // deeper bodies are Prescan's to refuse
+	sole     *Problem // set with bad: the one problem of the body, as Prescan reports it
 
 	path     []step
 	problems []record // kin-openapi's and x-max-bytes problems
@@ -206,8 +208,14 @@ func (n *node) enumHas(eq func(any) bool) bool {
 func (p *pass) container(n *node, kin bool, k kind, sample any) bool {
 	if n != nil && n.types&k == 0 {
 		// An array where the schema wants anything but an array, or an
-		// object likewise: Prescan refuses such a body before validation,
-		// so the reference decides (it is rare, and never valid).
+		// object likewise: the first such container is the whole answer,
+		// as Prescan gives it on the reference path (the pass has already
+		// given up on anything Prescan would report before it).
+		got := containerName(k == kindArray)
+		sole := newProblem(p.segments(), "type", fmt.Sprintf("must be %s, got %s", typeName(n.schema), got)).Problem
+		if !p.bad {
+			p.sole = &sole
+		}
 		p.bad = true
 		return false
 	}
