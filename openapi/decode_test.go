@@ -100,6 +100,9 @@ func TestDecodeEdgeCases(t *testing.T) {
 		"invalid utf": "{\"params\":[{\"loginId\":\"kim@example.com\",\"description\":\"\xff\xfe\",\"accessRules\":{\"consoleAccessAllowed\":true,\"apiAccessAllowed\":false}}]}",
 		"unknown":     `{"params":[{"loginId":"kim@example.com","LoginId":"x@y.zz","Description":"ignored","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}],"extra":[1,{"a":null}]}`,
 		"empty tags":  `{"params":[{"loginId":"kim@example.com","userProfile":{},"tags":{},"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`,
+		// Found by FuzzValidate: encoding/json took "ACCessRules" for
+		// accessRules and failed on a body the validator accepts.
+		"case": `{"params":[{"loginId":"0@0.AA","ACCessRules":"","LOGINID":7,"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false},"accessrules":{"consoleAccessAllowed":false,"apiAccessAllowed":true}}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			var got BulkRequest
@@ -109,15 +112,18 @@ func TestDecodeEdgeCases(t *testing.T) {
 			if want := decodeOracle(t, fast.spec.RequestSchema(), []byte(body)); !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
-			// The reference decodes with encoding/json: the same request,
-			// but for fields encoding/json matches case-insensitively or
-			// merges from duplicates.
-			var viaRef BulkRequest
+			// The reference validates, then decodes with encoding/json
+			// through the model's exact, last-wins UnmarshalJSON: the same
+			// request, and so does a plain json.Unmarshal.
+			var viaRef, plain BulkRequest
 			if _, err := ref.Decode(context.Background(), "application/json", []byte(body), &viaRef); err != nil {
 				t.Fatal(err)
 			}
-			if got.Params[0].AccessRules != viaRef.Params[0].AccessRules {
-				t.Errorf("access rules: got %+v, reference %+v", got.Params[0].AccessRules, viaRef.Params[0].AccessRules)
+			if err := json.Unmarshal([]byte(body), &plain); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, viaRef) || !reflect.DeepEqual(got, plain) {
+				t.Errorf("compiled %+v\nreference %+v\njson.Unmarshal %+v", got, viaRef, plain)
 			}
 		})
 	}

@@ -1,6 +1,11 @@
 package openapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+)
 
 // BulkRequest is the body of createUsersBulk.
 type BulkRequest struct {
@@ -81,6 +86,71 @@ type UserProfile struct {
 type AccessRules struct {
 	ConsoleAccessAllowed bool `json:"consoleAccessAllowed"`
 	APIAccessAllowed     bool `json:"apiAccessAllowed"`
+}
+
+// UnmarshalJSON decodes a body as the validator reads it: see
+// unmarshalExact.
+func (r *BulkRequest) UnmarshalJSON(b []byte) error {
+	type plain BulkRequest
+	return unmarshalExact(b, (*plain)(r))
+}
+
+// UnmarshalJSON decodes a body as the validator reads it: see
+// unmarshalExact.
+func (r *BulkUsers) UnmarshalJSON(b []byte) error {
+	type plain BulkUsers
+	return unmarshalExact(b, (*plain)(r))
+}
+
+// UnmarshalJSON decodes a user as the validator reads it: see
+// unmarshalExact.
+func (u *UserCreate) UnmarshalJSON(b []byte) error {
+	type plain UserCreate
+	return unmarshalExact(b, (*plain)(u))
+}
+
+// UnmarshalJSON decodes a profile as the validator reads it: see
+// unmarshalExact.
+func (p *UserProfile) UnmarshalJSON(b []byte) error {
+	type plain UserProfile
+	return unmarshalExact(b, (*plain)(p))
+}
+
+// UnmarshalJSON decodes access rules as the validator reads them: see
+// unmarshalExact.
+func (a *AccessRules) UnmarshalJSON(b []byte) error {
+	type plain AccessRules
+	return unmarshalExact(b, (*plain)(a))
+}
+
+// unmarshalExact decodes a JSON object into the struct dst points to as the
+// spec and the validator read it, which encoding/json does not: a member
+// binds to the field whose JSON name it matches exactly (encoding/json also
+// takes "LOGINID" for loginId), and of a key repeated the last value alone
+// counts (encoding/json decodes each in turn, merging objects and failing
+// on an earlier value of the wrong type). JSON null leaves dst as it is.
+func unmarshalExact(b []byte, dst any) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	if members == nil {
+		return nil // null
+	}
+	v := reflect.ValueOf(dst).Elem()
+	v.SetZero()
+	t := v.Type()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		raw, ok := members[name]
+		if !ok || name == "" || name == "-" {
+			continue
+		}
+		if err := json.Unmarshal(raw, v.Field(i).Addr().Interface()); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // UserResult is one element of the 200 answer: the outcome for one user.

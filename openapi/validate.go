@@ -147,32 +147,14 @@ func (v *Validator) check(ctx context.Context, contentType string, body []byte, 
 	}
 	warnings, err := v.reference(ctx, contentType, body)
 	if err == nil && dst != nil {
-		if err := decodeLastWins(body, dst); err != nil {
+		// The model's types read the body as validation did: keys matched
+		// exactly, the last of repeated ones counting.
+		if err := json.Unmarshal(body, dst); err != nil {
 			clearDecoded(dst)
 			return warnings, fmt.Errorf("decode a validated body: %w", err)
 		}
 	}
 	return warnings, err
-}
-
-// decodeLastWins decodes a validated body into dst as validation read it:
-// of a key repeated in one object the last value counts. (encoding/json
-// would decode every value in turn and fail on an earlier one of another
-// type.)
-func decodeLastWins(body []byte, dst any) error {
-	if json.Unmarshal(body, dst) == nil {
-		return nil
-	}
-	clearDecoded(dst)
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
-		return err
-	}
-	last, err := json.Marshal(value)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(last, dst)
 }
 
 // reference validates with kin-openapi and ncpmock's walk of the decoded
