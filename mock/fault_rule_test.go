@@ -209,3 +209,27 @@ func countOf(list []int, v int) int {
 	}
 	return n
 }
+
+// TestLoginIDMatchReadsBodyAsValidated checks that a loginId matcher sees the
+// loginIds validation sees: keys matched exactly, the last of repeated ones
+// counting. (encoding/json alone would take "LOGINID" for loginId.)
+func TestLoginIDMatchReadsBodyAsValidated(t *testing.T) {
+	const rules = `{"consoleAccessAllowed":true,"apiAccessAllowed":false}`
+	for _, tc := range []struct {
+		name, user string
+		want       int
+	}{
+		{"exact", `{"loginId":"bad1@example.com","accessRules":` + rules + `}`, 503},
+		{"other case ignored", `{"loginId":"ok@example.com","LOGINID":"bad1@example.com","accessRules":` + rules + `}`, 200},
+		{"last wins", `{"loginId":"bad1@example.com","loginId":"ok@example.com","accessRules":` + rules + `}`, 200},
+		{"last wins, matching", `{"loginId":7,"loginId":"bad1@example.com","accessRules":` + rules + `}`, 503},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, Config{Faults: []Rule{{Fault: &StatusFault{Status: 503}, Match: Match{LoginID: `^bad\d@`}}}})
+			rec := do(t, s, "POST", bulkPath, `{"params":[`+tc.user+`]}`)
+			if rec.Code != tc.want {
+				t.Fatalf("got status %d, want %d (%s)", rec.Code, tc.want, rec.Body)
+			}
+		})
+	}
+}

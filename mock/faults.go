@@ -57,13 +57,10 @@ func (s *Server) chooseFaults(x *exchange, headers []string) error {
 }
 
 // bodyLoginIDs returns the loginIds of a bulk request body, or none when the
-// body is not one.
+// body is not one. Keys match exactly and the last of repeated ones counts,
+// as in validation.
 func bodyLoginIDs(body []byte) []string {
-	var bulk struct {
-		Params []struct {
-			LoginID string `json:"loginId"`
-		} `json:"params"`
-	}
+	var bulk openapi.BulkUsers
 	if json.Unmarshal(body, &bulk) != nil {
 		return nil
 	}
