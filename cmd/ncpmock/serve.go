@@ -121,6 +121,10 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
 	}
 	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
+	fmt.Fprintf(e.stdout, "  admin API: %s\n", o.describeAdmin(url))
+	if o.faultsFile != "" {
+		fmt.Fprintf(e.stdout, "  fault rules: %d from %s (GET %s/__admin/faults lists them)\n", len(cfg.Faults), o.faultsFile, url)
+	}
 	if compiled, why := srv.Compiled(); !compiled && !o.reference {
 		fmt.Fprintf(e.stdout, "  requests are validated by kin-openapi (slower): %v\n", why)
 	}
@@ -224,6 +228,18 @@ func (o *serveOptions) adminSafe(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip == nil && host != "" || ip != nil && ip.IsLoopback()
+}
+
+// describeAdmin says in the start-up banner whether the admin API is on and
+// who may use it.
+func (o *serveOptions) describeAdmin(url string) string {
+	switch {
+	case o.noAdmin:
+		return "off (--no-admin)"
+	case o.adminToken != "":
+		return url + "/__admin/ (token required)"
+	}
+	return url + "/__admin/ (open: no --admin-token; this address is loopback only)"
 }
 
 func (o *serveOptions) adminExposed(addr string) error {

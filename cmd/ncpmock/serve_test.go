@@ -275,3 +275,46 @@ func TestServeUsageErrorHidesSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestServeBannerSaysAdminAndFaults checks that the start-up banner says
+// whether the admin API is on and to whom, and how many fault rules the
+// --faults file set, and that the admin API behaves as the banner says.
+func TestServeBannerSaysAdminAndFaults(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		admin      string // what the banner's admin line ends with
+		statsCode  int    // GET /__admin/stats without a token
+		faultsLine string
+	}{
+		{"open", nil, nil, "/__admin/ (open: no --admin-token; this address is loopback only)", http.StatusOK, ""},
+		{"token flag", nil, []string{"--admin-token", "tok"}, "/__admin/ (token required)", http.StatusUnauthorized, ""},
+		{"token environment", map[string]string{envAdminToken: "tok"}, nil, "/__admin/ (token required)", http.StatusUnauthorized, ""},
+		{"off", nil, []string{"--no-admin"}, "off (--no-admin)", http.StatusNotFound, ""},
+		{"faults", nil, []string{"--faults", "testdata/faults.yaml"}, "(open: no --admin-token; this address is loopback only)", http.StatusOK,
+			"fault rules: 4 from testdata/faults.yaml (GET "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startServe(t, tc.env, append([]string{"--log-format", "none"}, tc.args...)...)
+			line := r.waitLine(t, "admin API: ")
+			if !strings.HasSuffix(line, tc.admin) {
+				t.Errorf("banner line %q, want it to end with %q", line, tc.admin)
+			}
+			if tc.faultsLine != "" {
+				if got := r.waitLine(t, "fault rules: "); !strings.Contains(got, tc.faultsLine) || !strings.HasSuffix(got, "/__admin/faults lists them)") {
+					t.Errorf("banner line %q, want %q", got, tc.faultsLine)
+				}
+			}
+			resp, err := http.Get(r.url + "/__admin/stats")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.statsCode {
+				t.Errorf("GET /__admin/stats: %d, want %d", resp.StatusCode, tc.statsCode)
+			}
+		})
+	}
+}
