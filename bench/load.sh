@@ -11,7 +11,10 @@
 #   --prism     also measure Stoplight Prism (npm install in a temporary directory)
 #
 # ncpmock runs as a user would run it: validation, the in-memory store and the
-# text access log (to a file) on. Each ncpmock run starts with POST
+# text access log (to a file) on. "same-answer" is the bare Echo server again,
+# answering each body with the very bytes and status ncpmock answers it with
+# (recorded before the runs): what reading the body and sending that answer
+# cost, without validating or storing anything. Each ncpmock run starts with POST
 # /__admin/reset; its body then creates its users once and every later request
 # gets the per-user "Duplicate login ID." answer, so the store stays small and
 # the run measures the path of a retried or replayed batch.
@@ -98,7 +101,12 @@ start() { # name cmd...
 }
 start baseline "$work/baseline"
 start ncpmock "$work/ncpmock" serve --seed 1 --log-format text
-servers=(baseline ncpmock)
+# The same-answer servers, one a body, answering what ncpmock answers.
+for body in valid-100 valid-1 invalid-100; do
+	status=$("$bt" answer "$(cat "$work/ncpmock.url")/api/v1/users/bulk" "$work/$body.json" "$work/answer-$body.json")
+	start "same-answer-$body" "$work/baseline" --answer "$work/answer-$body.json" --status "$status"
+done
+servers=(baseline ncpmock same-answer)
 if [ "$reference" = 1 ]; then
 	start reference "$work/ncpmock" serve --seed 1 --log-format text --reference-validator
 	servers+=(reference)
@@ -125,10 +133,17 @@ path_of() { # server
 }
 
 echo "wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), 1 thread, $conns connections, ${duration}s runs, $rounds rounds; $(nproc) CPUs; $(go version | awk '{print $3}')"
+url_of() { # server body
+	case "$1" in
+	same-answer) cat "$work/same-answer-$2.url" ;;
+	*) cat "$work/$1.url" ;;
+	esac
+}
+
 for round in $(seq "$rounds"); do
 	for body in valid-100 valid-1 invalid-100; do
 		for server in "${servers[@]}"; do
-			url=$(cat "$work/$server.url")
+			url=$(url_of "$server" "$body")
 			case "$server" in ncpmock | reference) "$bt" post "$url/__admin/reset" ;; esac
 			out=$(wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$body.lua" "$url$(path_of "$server")")
 			rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
@@ -140,6 +155,8 @@ for round in $(seq "$rounds"); do
 		for server in "${servers[@]:1}"; do
 			awk -v s="$(tail -1 "$work/rps-$body-$server")" -v b="$b" 'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-$server"
 		done
+		awk -v s="$(tail -1 "$work/rps-$body-ncpmock")" -v b="$(tail -1 "$work/rps-$body-same-answer")" \
+			'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-ncpmock-same"
 	done
 done
 peak_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmHWM)
@@ -158,6 +175,11 @@ for body in valid-100 valid-1 invalid-100; do
 done
 echo
 echo "ratios: median of the rounds' ratios (min-max); each round runs the servers in turn for ${duration}s"
+echo
+echo "ncpmock / same-answer (the bare server sending ncpmock's answer):"
+for body in valid-100 valid-1 invalid-100; do
+	echo "  $body: $(median <"$work/ratio-$body-ncpmock-same")% ($(minmax <"$work/ratio-$body-ncpmock-same")%); answer $(wc -c <"$work/answer-$body.json") B"
+done
 echo "ncpmock RSS: idle after start $(mb "$idle_kb") MB; peak under load (VmHWM) $(mb "$peak_kb") MB; after the load $(mb "$after_kb") MB"
 if [ "$prism" = 1 ]; then
 	version=$(awk -F'"' '$2 == "version" {print $4; exit}' "$work/prism/node_modules/@stoplight/prism-cli/package.json")

@@ -4,13 +4,17 @@
 //	benchtool port                     print a free TCP port on 127.0.0.1
 //	benchtool wait URL                 wait (up to 10s) until URL answers 200
 //	benchtool post URL                 POST an empty body to URL, fail unless 200
+//	benchtool answer URL BODY OUT      POST the JSON file BODY to URL twice; write the second
+//	                                   answer's body to OUT and print its status
 //	benchtool startup URL CMD [ARG...] run CMD, print the milliseconds until URL answers 200, stop it
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -40,6 +44,8 @@ func run(args []string) error {
 		return err
 	case len(args) == 2 && args[0] == "post":
 		return post(args[1])
+	case len(args) == 4 && args[0] == "answer":
+		return answer(args[1], args[2], args[3])
 	case len(args) >= 3 && args[0] == "startup":
 		ms, err := startup(args[1], args[2], args[3:]...)
 		if err != nil {
@@ -48,7 +54,7 @@ func run(args []string) error {
 		fmt.Printf("%.1f\n", ms)
 		return nil
 	}
-	return errors.New("usage: benchtool bodies DIR | port | wait URL | post URL | startup URL CMD [ARG...]")
+	return errors.New("usage: benchtool bodies DIR | port | wait URL | post URL | answer URL BODY OUT | startup URL CMD [ARG...]")
 }
 
 func port() error {
@@ -70,6 +76,35 @@ func post(url string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("POST %s: %s", url, resp.Status)
 	}
+	return nil
+}
+
+// answer records the answer a server gives a body it has seen before: for
+// ncpmock, the per-user "Duplicate login ID." results that a load run's
+// requests get after the first.
+func answer(url, bodyFile, out string) error {
+	body, err := os.ReadFile(bodyFile)
+	if err != nil {
+		return err
+	}
+	var status int
+	var got []byte
+	for range 2 {
+		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		got, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		status = resp.StatusCode
+	}
+	if err := os.WriteFile(out, got, 0o644); err != nil {
+		return err
+	}
+	fmt.Println(status)
 	return nil
 }
 
