@@ -143,6 +143,8 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusConflict, gatewayBody("409", "Conflict", err.Error()+"; delete it first or choose another id.")
 	case errors.As(err, &ferr):
 		return http.StatusBadRequest, gatewayBody("100", "Bad Request Exception", err.Error())
+	case errors.Is(err, errUserNotFound):
+		return http.StatusNotFound, openapi.ErrorResponse{ErrorCode: http.StatusNotFound, Message: MsgUserNotFound}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:

@@ -38,7 +38,7 @@ func TestBadInputAnswers(t *testing.T) {
 			`"rule":"body","message":"a JSON request body is required"`},
 		{"body over 1 MiB", "POST", "/api/v1/users/bulk", "application/json", big, 413,
 			`{"error":{"errorCode":"430","message":"Request Entity Too Large","details":"request body exceeds 1048576 bytes."}}`},
-		{"unknown path", "GET", "/api/v1/users/nope", "", nil, 404,
+		{"unknown path", "GET", "/api/v1/people/nope", "", nil, 404,
 			`{"error":{"errorCode":"300","message":"Not Found Exception","details":"URL not found."}}`},
 		{"wrong method", "GET", "/api/v1/users/bulk", "", nil, 405,
 			`"details":"GET is not allowed on /api/v1/users/bulk; use POST."`},

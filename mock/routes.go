@@ -30,9 +30,14 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.accessLog, s.traceID, middleware.CORSWithConfig(s.corsConfig()))
 
+	var bases []string
 	for _, p := range s.spec.ServerPaths() {
 		s.handle(e, s.spec.Method(), p, s.injectFaults(s.createUsers), s.authenticate)
+		bases = append(bases, strings.TrimSuffix(p, s.spec.Path()))
 	}
+	s.directoryRoutes(bases, func(method, path string, h echo.HandlerFunc) {
+		s.handle(e, method, path, h, s.authenticate)
+	})
 	s.handle(e, http.MethodGet, PathHealth, s.health)
 	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
 	s.handle(e, http.MethodGet, PathSpecJSON, s.specJSON)

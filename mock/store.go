@@ -36,6 +36,16 @@ type Store interface {
 	Insert(ctx context.Context, users []User, assign func(users []User, added []bool)) ([]bool, error)
 	// List returns every user in the order they were created.
 	List(ctx context.Context) ([]User, error)
+	// Get returns the user with the given ID, and whether there is one.
+	Get(ctx context.Context, id string) (User, bool, error)
+	// Lookup returns the user holding a login ID, compared as Insert
+	// compares them, and whether there is one.
+	Lookup(ctx context.Context, loginID string) (User, bool, error)
+	// Delete removes the users with the given IDs, which frees their login
+	// IDs, and returns, for each ID, the user removed or, for an ID it does
+	// not hold (or already removed earlier in ids), the zero User. The whole
+	// call is one atomic step.
+	Delete(ctx context.Context, ids []string) ([]User, error)
 	// Reset removes every user.
 	Reset(ctx context.Context) error
 }
@@ -46,7 +56,8 @@ type memoryStore struct {
 
 	mu    sync.Mutex
 	users []User
-	taken map[string]struct{}
+	taken map[string]int // login ID key -> index in users
+	byID  map[string]int // user ID -> index in users
 }
 
 // newMemoryStore returns an empty store. Login IDs compare case-insensitively
@@ -56,7 +67,7 @@ func newMemoryStore(caseSensitive bool) *memoryStore {
 	if caseSensitive {
 		key = func(s string) string { return s }
 	}
-	return &memoryStore{key: key, taken: make(map[string]struct{})}
+	return &memoryStore{key: key, taken: make(map[string]int), byID: make(map[string]int)}
 }
 
 // foldCase is strings.ToLower, without its cost for the common login ID
@@ -94,7 +105,7 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 		if _, dup := m.taken[k]; dup {
 			continue
 		}
-		m.taken[k] = struct{}{} // for now: k may be a part of the request
+		m.taken[k] = -1 // for now: k may be a part of the request
 		added[i] = true
 		n++
 	}
@@ -113,7 +124,8 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 	for i, u := range users {
 		if added[i] {
 			delete(m.taken, m.key(before[j]))
-			m.taken[m.key(u.LoginID)] = struct{}{} // the user's own copy
+			m.taken[m.key(u.LoginID)] = len(m.users) // the user's own copy
+			m.byID[u.ID] = len(m.users)
 			m.users = append(m.users, u)
 			j++
 		}
@@ -134,10 +146,64 @@ func (m *memoryStore) Count(context.Context) (int, error) {
 	return len(m.users), nil
 }
 
+func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i, ok := m.byID[id]; ok {
+		return m.users[i], true, nil
+	}
+	return User{}, false, nil
+}
+
+func (m *memoryStore) Lookup(_ context.Context, loginID string) (User, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i, ok := m.taken[m.key(loginID)]; ok && i >= 0 {
+		return m.users[i], true, nil
+	}
+	return User{}, false, nil
+}
+
+func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
+	removed := make([]User, len(ids))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	gone := make(map[int]bool, len(ids))
+	for j, id := range ids {
+		if i, ok := m.byID[id]; ok && !gone[i] {
+			gone[i] = true
+			removed[j] = m.users[i]
+		}
+	}
+	if len(gone) == 0 {
+		return removed, nil
+	}
+	kept := m.users[:0]
+	for i, u := range m.users {
+		if !gone[i] {
+			kept = append(kept, u)
+		}
+	}
+	clear(m.users[len(kept):]) // let the removed users' strings go
+	m.users = kept
+	m.reindex()
+	return removed, nil
+}
+
+// reindex rebuilds both indexes from m.users.
+func (m *memoryStore) reindex() {
+	m.taken = make(map[string]int, len(m.users))
+	m.byID = make(map[string]int, len(m.users))
+	for i, u := range m.users {
+		m.taken[m.key(u.LoginID)] = i
+		m.byID[u.ID] = i
+	}
+}
+
 func (m *memoryStore) Reset(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users = nil
-	m.taken = make(map[string]struct{})
+	m.reindex()
 	return nil
 }

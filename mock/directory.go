@@ -1,0 +1,386 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/ncpmock/ncpmock/openapi"
+)
+
+// The directory: the neighbouring SSO v1 operations that read back and
+// delete what createUsersBulk created, so that a screen can list the users
+// it just uploaded, open one, check a login ID before uploading it, and
+// delete test users to upload them again. They share the bulk endpoint's
+// store, authentication and error mapping. Their paths and shapes come from
+// NCP's API documentation; what they answer where the documentation is
+// silent is marked Inferred (see the README's fidelity section).
+
+// Paths of the directory operations, relative to a server base path such as
+// /api/v1.
+const (
+	PathUsers            = "/users"
+	PathUser             = "/users/:userId"
+	PathUsersDelete      = "/users/delete"
+	PathUsersCheckLogin  = "/users/check-login-id"
+	defaultPageSize      = 20
+	maxPageSize          = 1000 // Inferred: the documentation says 1-N
+	maxDeleteIDs         = 100  // Inferred: as many as one bulk create makes
+	StatusActive         = "active"
+	MsgUserNotFound      = "User not found."
+	msgDeleteFieldUserID = "userIds"
+)
+
+// Search columns of GET /users.
+var searchColumns = []string{"loginId", "status", "nrn", "userId"}
+
+// UserDetail is a user as GET /users/{userId} and GET /users answer it.
+type UserDetail struct {
+	UserID      string              `json:"userId"`
+	LoginID     string              `json:"loginId"`
+	NRN         string              `json:"nrn"`
+	UserProfile UserProfileDetail   `json:"userProfile"`
+	AccessRules openapi.AccessRules `json:"accessRules"`
+	// Status is "active" for every user the mock creates (Inferred: the
+	// documentation lists active, suspended and deleted).
+	Status      string `json:"status"`
+	Description string `json:"description,omitempty"`
+	// LastLoginAt is null: no one logs in to the mock.
+	LastLoginAt *string `json:"lastLoginAt"`
+	CreatedAt   string  `json:"createdAt"`
+	UpdatedAt   string  `json:"updatedAt"`
+}
+
+// UserProfileDetail is a user's profile as the directory answers it: what
+// was sent, and whether email and phone number are verified (never, in the
+// mock).
+type UserProfileDetail struct {
+	FirstName        string `json:"firstName,omitempty"`
+	LastName         string `json:"lastName,omitempty"`
+	Email            string `json:"email,omitempty"`
+	EmailVerified    bool   `json:"emailVerified"`
+	EmpNo            string `json:"empNo,omitempty"`
+	PhoneCountryCode string `json:"phoneCountryCode,omitempty"`
+	PhoneNo          string `json:"phoneNo,omitempty"`
+	PhoneNoVerified  bool   `json:"phoneNoVerified"`
+	DeptName         string `json:"deptName,omitempty"`
+}
+
+// UserPage is the body of GET /users.
+type UserPage struct {
+	Page        int          `json:"page"`
+	TotalPages  int          `json:"totalPages"`
+	TotalItems  int          `json:"totalItems"`
+	IsFirst     bool         `json:"isFirst"`
+	IsLast      bool         `json:"isLast"`
+	HasPrevious bool         `json:"hasPrevious"`
+	HasNext     bool         `json:"hasNext"`
+	Items       []UserDetail `json:"items"`
+}
+
+// DeleteResult is the outcome of deleting one user: the body of
+// DELETE /users/{userId} and an element of POST /users/delete's answer.
+type DeleteResult struct {
+	ID      string `json:"id"`
+	NRN     string `json:"nrn,omitempty"`
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+// DeleteRequest is the body of POST /users/delete.
+type DeleteRequest struct {
+	UserIDs []string `json:"userIds"`
+}
+
+// directoryRoutes declares the directory operations under every base path
+// the bulk endpoint is served at.
+func (s *Server) directoryRoutes(bases []string, handle func(method, path string, h echo.HandlerFunc)) {
+	for _, b := range bases {
+		handle(http.MethodGet, b+PathUsers, s.listUsers)
+		handle(http.MethodGet, b+PathUsersCheckLogin, s.checkLoginID)
+		handle(http.MethodPost, b+PathUsersDelete, s.deleteUsers)
+		handle(http.MethodGet, b+PathUser, s.getUser)
+		handle(http.MethodDelete, b+PathUser, s.deleteUser)
+	}
+}
+
+// detail renders a stored user for the directory.
+func detail(u User) UserDetail {
+	var req openapi.UserCreate
+	_ = json.Unmarshal([]byte(u.Request), &req) // validated when it was created
+	created := u.CreatedAt.UTC().Format(time.RFC3339)
+	d := UserDetail{
+		UserID: u.ID, LoginID: u.LoginID, NRN: u.NRN, AccessRules: req.AccessRules,
+		Status: StatusActive, CreatedAt: created, UpdatedAt: created,
+	}
+	if req.Description != nil {
+		d.Description = *req.Description
+	}
+	if p := req.UserProfile; p != nil {
+		d.UserProfile = UserProfileDetail{
+			FirstName: deref(p.FirstName), LastName: deref(p.LastName), Email: deref(p.Email),
+			EmpNo: deref(p.EmpNo), PhoneCountryCode: deref(p.PhoneCountryCode),
+			PhoneNo: deref(p.PhoneNo), DeptName: deref(p.DeptName),
+		}
+	}
+	return d
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// listUsers answers GET /users: the users in the order they were created,
+// filtered by searchColumn and searchWord (a part of the column's value),
+// a page of size users at a time.
+func (s *Server) listUsers(c echo.Context) error {
+	q := c.Request().URL.Query()
+	page, size, column, word, err := listQuery(q)
+	if err != nil {
+		return err
+	}
+	users, err := s.store.List(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	matches := make([]UserDetail, 0, min(len(users), size))
+	total := 0
+	for _, u := range users {
+		d := detail(u)
+		if column != "" && !strings.Contains(columnValue(d, column), word) {
+			continue
+		}
+		if total >= page*size && total < (page+1)*size {
+			matches = append(matches, d)
+		}
+		total++
+	}
+	pages := (total + size - 1) / size
+	return c.JSON(http.StatusOK, UserPage{
+		Page: page, TotalPages: pages, TotalItems: total,
+		IsFirst: page == 0, IsLast: page >= pages-1,
+		HasPrevious: page > 0, HasNext: page < pages-1,
+		Items: matches,
+	})
+}
+
+// listQuery reads and checks the query of GET /users.
+func listQuery(q url.Values) (page, size int, column, word string, err error) {
+	var problems []openapi.Problem
+	intParam := func(name string, def, lo, hi int) int {
+		v := q.Get(name)
+		if v == "" {
+			return def
+		}
+		n, perr := strconv.Atoi(v)
+		switch {
+		case perr != nil:
+			problems = append(problems, openapi.Problem{Field: name, Rule: "type",
+				Message: fmt.Sprintf("%s is %q; want an integer from %d to %d", name, v, lo, hi)})
+		case n < lo:
+			problems = append(problems, openapi.Problem{Field: name, Rule: "minimum",
+				Message: fmt.Sprintf("%s is %d; want at least %d", name, n, lo)})
+		case n > hi:
+			problems = append(problems, openapi.Problem{Field: name, Rule: "maximum",
+				Message: fmt.Sprintf("%s is %d; want at most %d", name, n, hi)})
+		}
+		return n
+	}
+	page = intParam("page", 0, 0, 1<<30)
+	size = intParam("size", defaultPageSize, 1, maxPageSize)
+	column, word = q.Get("searchColumn"), q.Get("searchWord")
+	switch {
+	case column != "" && !isSearchColumn(column):
+		problems = append(problems, openapi.Problem{Field: "searchColumn", Rule: "enum",
+			Message: fmt.Sprintf("searchColumn is %q; want one of %s", column, strings.Join(searchColumns, ", "))})
+	case column == "" && word != "":
+		problems = append(problems, openapi.Problem{Field: "searchColumn", Rule: "required",
+			Message: "searchColumn is required with searchWord; want one of " + strings.Join(searchColumns, ", ")})
+	}
+	if problems != nil {
+		return 0, 0, "", "", &openapi.ValidationError{Problems: problems}
+	}
+	return page, size, column, word, nil
+}
+
+func isSearchColumn(c string) bool {
+	for _, s := range searchColumns {
+		if c == s {
+			return true
+		}
+	}
+	return false
+}
+
+func columnValue(d UserDetail, column string) string {
+	switch column {
+	case "loginId":
+		return d.LoginID
+	case "status":
+		return d.Status
+	case "nrn":
+		return d.NRN
+	}
+	return d.UserID
+}
+
+// errUserNotFound is the answer to GET /users/{userId} for an ID the mock
+// does not hold (Inferred: a 404 in the service's error shape).
+var errUserNotFound = errors.New(MsgUserNotFound)
+
+// userIDParam returns the {userId} of a /users/{userId} request, or
+// echo.ErrMethodNotAllowed when the path is another operation's (GET
+// /users/bulk is a POST-only path, not a user called "bulk").
+func (s *Server) userIDParam(c echo.Context) (string, error) {
+	if _, other := s.allow[c.Request().URL.Path]; other {
+		return "", echo.ErrMethodNotAllowed
+	}
+	return c.Param("userId"), nil
+}
+
+// getUser answers GET /users/{userId}.
+func (s *Server) getUser(c echo.Context) error {
+	id, err := s.userIDParam(c)
+	if err != nil {
+		return err
+	}
+	u, ok, err := s.store.Get(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errUserNotFound
+	}
+	return c.JSON(http.StatusOK, detail(u))
+}
+
+// deleteUser answers DELETE /users/{userId}: a DeleteResult, with success
+// false for an ID the mock does not hold (Inferred).
+func (s *Server) deleteUser(c echo.Context) error {
+	id, err := s.userIDParam(c)
+	if err != nil {
+		return err
+	}
+	results, err := s.deleteIDs(c.Request().Context(), []string{id})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, results[0])
+}
+
+// deleteUsers answers POST /users/delete: one DeleteResult per ID, in order.
+func (s *Server) deleteUsers(c echo.Context) error {
+	var req DeleteRequest
+	if err := s.decodeDeleteRequest(c, &req); err != nil {
+		return err
+	}
+	results, err := s.deleteIDs(c.Request().Context(), req.UserIDs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, results)
+}
+
+func (s *Server) decodeDeleteRequest(c echo.Context, req *DeleteRequest) error {
+	body, err := s.readBody(c.Request())
+	if err != nil {
+		return err
+	}
+	problem := func(rule, msg string) error {
+		return &openapi.ValidationError{Problems: []openapi.Problem{{Field: msgDeleteFieldUserID, Rule: rule, Message: msg}}}
+	}
+	var raw struct {
+		UserIDs json.RawMessage `json:"userIds"`
+	}
+	if err := json.Unmarshal([]byte(body), &raw); err != nil {
+		return &openapi.ValidationError{Problems: []openapi.Problem{{Rule: openapi.RuleBody,
+			Message: `the body must be a JSON object {"userIds": ["<user ID>", ...]}: ` + err.Error()}}}
+	}
+	if len(raw.UserIDs) == 0 || string(raw.UserIDs) == "null" {
+		return problem("required", "userIds is required: an array of 1 to "+strconv.Itoa(maxDeleteIDs)+" user IDs")
+	}
+	if err := json.Unmarshal(raw.UserIDs, &req.UserIDs); err != nil {
+		return problem("type", "userIds must be an array of strings")
+	}
+	switch n := len(req.UserIDs); {
+	case n == 0:
+		return problem("minItems", "userIds has 0 items; want at least 1")
+	case n > maxDeleteIDs:
+		return problem("maxItems", fmt.Sprintf("userIds has %d items; want at most %d", n, maxDeleteIDs))
+	}
+	return nil
+}
+
+func (s *Server) deleteIDs(ctx context.Context, ids []string) ([]DeleteResult, error) {
+	removed, err := s.store.Delete(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("delete users: %w", err)
+	}
+	results := make([]DeleteResult, len(ids))
+	for i, u := range removed {
+		if u.ID == "" {
+			results[i] = DeleteResult{ID: ids[i], Success: false, Message: MsgUserNotFound}
+			continue
+		}
+		results[i] = DeleteResult{ID: u.ID, NRN: u.NRN, Success: true, Message: ""}
+	}
+	return results, nil
+}
+
+// checkLoginID answers GET /users/check-login-id?loginId=...: success when
+// the login ID is free and valid; "Duplicate login ID." when a user holds it;
+// "Invalid login ID." when it breaks the spec's loginId rules.
+func (s *Server) checkLoginID(c echo.Context) error {
+	q := c.Request().URL.Query()
+	if !q.Has("loginId") {
+		return &openapi.ValidationError{Problems: []openapi.Problem{{Field: "loginId", Rule: "required",
+			Message: "the query parameter loginId is required"}}}
+	}
+	id := q.Get("loginId")
+	answer := openapi.UserResult{Name: id, Success: true}
+	valid, err := s.validLoginID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !valid {
+		answer.Success, answer.Message = false, MsgInvalidLoginID
+		return c.JSON(http.StatusOK, answer)
+	}
+	if _, taken, err := s.store.Lookup(c.Request().Context(), id); err != nil {
+		return err
+	} else if taken {
+		answer.Success, answer.Message = false, MsgDuplicateLoginID
+	}
+	return c.JSON(http.StatusOK, answer)
+}
+
+// validLoginID reports whether a login ID keeps the spec's rules for
+// params[].loginId, by validating a one-user body that holds it.
+func (s *Server) validLoginID(ctx context.Context, id string) (bool, error) {
+	quoted, err := json.Marshal(id)
+	if err != nil {
+		return false, err
+	}
+	body := `{"params":[{"loginId":` + string(quoted) + `,"accessRules":{"consoleAccessAllowed":false,"apiAccessAllowed":false}}]}`
+	_, err = s.validator.Validate(ctx, echo.MIMEApplicationJSON, []byte(body))
+	var verr *openapi.ValidationError
+	if !errors.As(err, &verr) {
+		return err == nil, err
+	}
+	for _, p := range verr.Problems {
+		if p.Field == "params[0].loginId" {
+			return false, nil
+		}
+	}
+	return true, nil
+}
