@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/openapi"
 )
@@ -364,5 +369,60 @@ func TestStoreDeleteUnderConcurrency(t *testing.T) {
 		if _, ok, _ := s.store.Lookup(ctx, l); ok != seen[strings.ToLower(l)] {
 			t.Errorf("Lookup(%s) = %t, but the list says %t", l, ok, seen[strings.ToLower(l)])
 		}
+	}
+}
+
+// TestDirectoryAnswersKeepTheSpec validates every kind of directory answer
+// against the operations the embedded spec declares, with kin-openapi.
+func TestDirectoryAnswersKeepTheSpec(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.EmbeddedYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = openapi3.Servers{{URL: apiBase}} // this copy routes requests of any host
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, Config{Seed: 10})
+	r := createOK(t, s, bulkBody("a@example.com", "b@example.com"))
+	tests := []struct {
+		method, target, body string
+		want                 int
+	}{
+		{"GET", "/users", "", 200},
+		{"GET", "/users?searchColumn=loginId&searchWord=b%40&size=1", "", 200},
+		{"GET", "/users?page=9", "", 200},
+		{"GET", "/users?size=0", "", 400},
+		{"GET", "/users/" + r[0].ID, "", 200},
+		{"GET", "/users/nope", "", 404},
+		{"GET", "/users/check-login-id?loginId=a@example.com", "", 200},
+		{"GET", "/users/check-login-id?loginId=new@example.com", "", 200},
+		{"GET", "/users/check-login-id?loginId=bad", "", 200},
+		{"POST", "/users/delete", `{"userIds":["` + r[1].ID + `","nope"]}`, 200},
+		{"POST", "/users/delete", `{"userIds":[]}`, 400},
+		{"DELETE", "/users/" + r[0].ID, "", 200},
+		{"DELETE", "/users/" + r[0].ID, "", 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
+			rec := do(t, s, tc.method, apiBase+tc.target, tc.body)
+			if rec.Code != tc.want {
+				t.Fatalf("got %d %s, want %d", rec.Code, rec.Body, tc.want)
+			}
+			req := httptest.NewRequest(tc.method, apiBase+tc.target, strings.NewReader(tc.body))
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Fatalf("the spec has no operation for it: %v", err)
+			}
+			err = openapi3filter.ValidateResponse(t.Context(), &openapi3filter.ResponseValidationInput{
+				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+				Status:                 rec.Code, Header: rec.Header(), Body: io.NopCloser(rec.Body),
+				Options: &openapi3filter.Options{IncludeResponseStatus: true},
+			})
+			if err != nil {
+				t.Errorf("the answer breaks the spec: %v", err)
+			}
+		})
 	}
 }

@@ -173,7 +173,8 @@ func TestGeneratorAgreesWithValidator(t *testing.T) {
 		{"fixture", loadFixture(t, "gen-fixture.yaml"), false},
 		{"edited limits", editedSpec(t,
 			[2]string{"maxLength: 60", "maxLength: 24"},
-			[2]string{"maxItems: 100", "maxItems: 7"},
+			[2]string{"maxItems: 100\n          items:\n            $ref: '#/components/schemas/UserCreate'",
+				"maxItems: 7\n          items:\n            $ref: '#/components/schemas/UserCreate'"},
 			[2]string{"maxLength: 200\n          x-max-bytes: 200\n          description: Department",
 				"maxLength: 9\n          x-max-bytes: 12\n          description: Department"}), false},
 	}
@@ -265,7 +266,8 @@ func TestRulesReadFromSpec(t *testing.T) {
 func TestGenerationFollowsEditedSpec(t *testing.T) {
 	spec := editedSpec(t,
 		[2]string{"maxLength: 60", "maxLength: 24"},
-		[2]string{"maxItems: 100", "maxItems: 7"},
+		[2]string{"maxItems: 100\n          items:\n            $ref: '#/components/schemas/UserCreate'",
+			"maxItems: 7\n          items:\n            $ref: '#/components/schemas/UserCreate'"},
 		[2]string{"maxProperties: 20", "maxProperties: 4"},
 		[2]string{"maxLength: 200\n          x-max-bytes: 200\n          description: Department",
 			"maxLength: 9\n          x-max-bytes: 12\n          description: Department"},
