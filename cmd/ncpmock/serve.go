@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -120,6 +121,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	for _, p := range srv.Spec().ServerPaths() {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
 	}
+	base := strings.TrimSuffix(srv.Spec().ServerPaths()[0], srv.Spec().Path())
+	fmt.Fprintf(e.stdout, "  directory: GET %s%s%s, GET and DELETE %s/{userId}, POST %s, GET %s\n", url, base, mock.PathUsers,
+		mock.PathUsers, mock.PathUsersDelete, mock.PathUsersCheckLogin)
 	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
 	fmt.Fprintf(e.stdout, "  admin API: %s\n", o.describeAdmin(url))
 	if o.faultsFile != "" {

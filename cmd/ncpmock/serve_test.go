@@ -298,6 +298,15 @@ func TestServeBannerSaysAdminAndFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := startServe(t, tc.env, append([]string{"--log-format", "none"}, tc.args...)...)
+			dir := r.waitLine(t, "directory: GET ")
+			users := strings.TrimSuffix(strings.Fields(dir)[2], ",")
+			if users != r.url+"/api/v1/users" {
+				t.Errorf("directory line %q, want it to name %s/api/v1/users", dir, r.url)
+			} else if resp, err := http.Get(users); err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s: %v %v, want 200", users, resp, err)
+			} else {
+				resp.Body.Close()
+			}
 			line := r.waitLine(t, "admin API: ")
 			if !strings.HasSuffix(line, tc.admin) {
 				t.Errorf("banner line %q, want it to end with %q", line, tc.admin)
