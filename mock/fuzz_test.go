@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/ncpmock/ncpmock/apigw"
@@ -24,6 +25,10 @@ var fuzzRoutes = []struct{ method, path string }{
 	{http.MethodGet, mock.PathHealth},
 	{http.MethodGet, mock.PathAdminUsers},
 	{http.MethodPost, "/api/v1/nothing"},
+	{http.MethodPost, "/api/v1/users/delete"},
+	{http.MethodGet, "/api/v1/users?searchColumn=loginId&searchWord=kim&size=3"},
+	{http.MethodDelete, "/api/v1/users/0b5c1e4e-0000-4000-8000-000000000000"},
+	{http.MethodGet, "/api/v1/users/check-login-id?loginId=kim@example.com"},
 }
 
 // FuzzHandler sends arbitrary bodies, content types and headers to the whole
@@ -78,6 +83,62 @@ func FuzzHandler(f *testing.F) {
 		srv.ServeHTTP(health, httptest.NewRequest(http.MethodGet, mock.PathHealth, nil))
 		if health.Code != http.StatusOK {
 			t.Fatalf("after that request, /healthz answered %d", health.Code)
+		}
+	})
+}
+
+// FuzzDirectoryQuery sends arbitrary query strings to the directory's
+// GET operations of a mock holding a few users. It must answer 200 or a 400
+// that names a field and a rule, and a page must add up.
+func FuzzDirectoryQuery(f *testing.F) {
+	for _, q := range []string{"", "page=1&size=2", "searchColumn=loginId&searchWord=kim", "size=0", "page=-1",
+		"searchColumn=status&searchWord=active&size=1000", "size=99999999999999999999", "searchWord=%ff", "loginId=%00", "page=2&page=x"} {
+		f.Add(q)
+	}
+	srv, err := mock.New(mock.Config{Seed: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	body := `{"params":[` +
+		`{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}},` +
+		`{"loginId":"lee@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}},` +
+		`{"loginId":"kim.park@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	srv.ServeHTTP(httptest.NewRecorder(), req)
+	f.Fuzz(func(t *testing.T, query string) {
+		for _, path := range []string{"/api/v1/users", "/api/v1/users/check-login-id"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.URL.RawQuery = query // as sent, which NewRequest would refuse to parse
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			switch rec.Code {
+			case http.StatusOK:
+				if path != "/api/v1/users" {
+					continue
+				}
+				var p mock.UserPage
+				if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+					t.Fatalf("%s?%s: %v", path, query, err)
+				}
+				if p.TotalItems > 3 || len(p.Items) > p.TotalItems || (p.TotalItems == 0) != (p.TotalPages == 0) ||
+					p.IsFirst != (p.Page == 0) || p.HasPrevious == p.IsFirst || p.HasNext == p.IsLast ||
+					p.IsLast != (p.Page >= p.TotalPages-1) || len(p.Items) > 0 && p.Page >= p.TotalPages {
+					t.Fatalf("%s?%s: a page that does not add up: %s", path, query, rec.Body.Bytes())
+				}
+			case http.StatusBadRequest:
+				var e openapi.ErrorResponse
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || len(e.FieldErrors) == 0 {
+					t.Fatalf("%s?%s: 400 without field errors: %s", path, query, rec.Body.Bytes())
+				}
+				for _, p := range e.FieldErrors {
+					if p.Rule == "" || p.Message == "" || !utf8.ValidString(p.Message) {
+						t.Fatalf("%s?%s: unreadable problem %+v", path, query, p)
+					}
+				}
+			default:
+				t.Fatalf("%s?%s: %d %s", path, query, rec.Code, rec.Body.Bytes())
+			}
 		}
 	})
 }
