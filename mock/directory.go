@@ -26,20 +26,28 @@ import (
 // Paths of the directory operations, relative to a server base path such as
 // /api/v1.
 const (
-	PathUsers            = "/users"
-	PathUser             = "/users/:userId"
-	PathUsersDelete      = "/users/delete"
-	PathUsersCheckLogin  = "/users/check-login-id"
+	PathUsers           = "/users"
+	PathUser            = "/users/:userId"
+	PathUsersDelete     = "/users/delete"
+	PathUsersCheckLogin = "/users/check-login-id"
+)
+
+// StatusActive is the status of every user the mock creates (Inferred: the
+// documentation lists active, suspended and deleted).
+const StatusActive = "active"
+
+// MsgUserNotFound answers a user ID the mock does not hold (Inferred).
+const MsgUserNotFound = "User not found."
+
+const (
 	defaultPageSize      = 20
 	maxPageSize          = 1000 // Inferred: the documentation says 1-N
 	maxDeleteIDs         = 100  // Inferred: as many as one bulk create makes
-	StatusActive         = "active"
-	MsgUserNotFound      = "User not found."
 	msgDeleteFieldUserID = "userIds"
 )
 
-// Search columns of GET /users.
-var searchColumns = []string{"loginId", "status", "nrn", "userId"}
+// searchColumnList names the search columns of GET /users, for messages.
+const searchColumnList = "loginId, status, nrn, userId"
 
 // UserDetail is a user as GET /users/{userId} and GET /users answer it.
 type UserDetail struct {
@@ -48,8 +56,7 @@ type UserDetail struct {
 	NRN         string              `json:"nrn"`
 	UserProfile UserProfileDetail   `json:"userProfile"`
 	AccessRules openapi.AccessRules `json:"accessRules"`
-	// Status is "active" for every user the mock creates (Inferred: the
-	// documentation lists active, suspended and deleted).
+	// Status is StatusActive for every user the mock creates.
 	Status      string `json:"status"`
 	Description string `json:"description,omitempty"`
 	// LastLoginAt is null: no one logs in to the mock.
@@ -156,12 +163,11 @@ func (s *Server) listUsers(c echo.Context) error {
 	matches := make([]UserDetail, 0, min(len(users), size))
 	total := 0
 	for _, u := range users {
-		d := detail(u)
-		if column != "" && !strings.Contains(columnValue(d, column), word) {
+		if column != "" && !strings.Contains(columnValue(u, column), word) {
 			continue
 		}
 		if total >= page*size && total < (page+1)*size {
-			matches = append(matches, d)
+			matches = append(matches, detail(u)) // only the page's users are decoded
 		}
 		total++
 	}
@@ -202,10 +208,10 @@ func listQuery(q url.Values) (page, size int, column, word string, err error) {
 	switch {
 	case column != "" && !isSearchColumn(column):
 		problems = append(problems, openapi.Problem{Field: "searchColumn", Rule: "enum",
-			Message: fmt.Sprintf("searchColumn is %q; want one of %s", column, strings.Join(searchColumns, ", "))})
+			Message: fmt.Sprintf("searchColumn is %q; want one of %s", column, searchColumnList)})
 	case column == "" && word != "":
 		problems = append(problems, openapi.Problem{Field: "searchColumn", Rule: "required",
-			Message: "searchColumn is required with searchWord; want one of " + strings.Join(searchColumns, ", ")})
+			Message: "searchColumn is required with searchWord; want one of " + searchColumnList})
 	}
 	if problems != nil {
 		return 0, 0, "", "", &openapi.ValidationError{Problems: problems}
@@ -214,24 +220,24 @@ func listQuery(q url.Values) (page, size int, column, word string, err error) {
 }
 
 func isSearchColumn(c string) bool {
-	for _, s := range searchColumns {
-		if c == s {
-			return true
-		}
+	switch c {
+	case "loginId", "status", "nrn", "userId":
+		return true
 	}
 	return false
 }
 
-func columnValue(d UserDetail, column string) string {
+// columnValue returns the value of a search column of a stored user.
+func columnValue(u User, column string) string {
 	switch column {
 	case "loginId":
-		return d.LoginID
+		return u.LoginID
 	case "status":
-		return d.Status
+		return StatusActive
 	case "nrn":
-		return d.NRN
+		return u.NRN
 	}
-	return d.UserID
+	return u.ID
 }
 
 // errUserNotFound is the answer to GET /users/{userId} for an ID the mock
