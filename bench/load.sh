@@ -101,11 +101,6 @@ start() { # name cmd...
 }
 start baseline "$work/baseline"
 start ncpmock "$work/ncpmock" serve --seed 1 --log-format text
-# The same-answer servers, one a body, answering what ncpmock answers.
-for body in valid-100 valid-1 invalid-100; do
-	status=$("$bt" answer "$(cat "$work/ncpmock.url")/api/v1/users/bulk" "$work/$body.json" "$work/answer-$body.json")
-	start "same-answer-$body" "$work/baseline" --answer "$work/answer-$body.json" --status "$status"
-done
 servers=(baseline ncpmock same-answer)
 if [ "$reference" = 1 ]; then
 	start reference "$work/ncpmock" serve --seed 1 --log-format text --reference-validator
@@ -124,6 +119,12 @@ if [ "$prism" = 1 ]; then
 fi
 sleep 1
 idle_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmRSS)
+
+# The same-answer servers, one a body, answering what ncpmock answers.
+for body in valid-100 valid-1 invalid-100; do
+	status=$("$bt" answer "$(cat "$work/ncpmock.url")/api/v1/users/bulk" "$work/$body.json" "$work/answer-$body.json")
+	start "same-answer-$body" "$work/baseline" --answer "$work/answer-$body.json" --status "$status"
+done
 
 path_of() { # server
 	case "$1" in
