@@ -121,7 +121,7 @@ func (s *Server) directoryRoutes(bases []string, handle func(method, path string
 // detail renders a stored user for the directory.
 func detail(u User) UserDetail {
 	var req openapi.UserCreate
-	_ = json.Unmarshal([]byte(u.Request), &req) // validated when it was created
+	_ = openapi.DecodeExact([]byte(u.Request), &req) // validated when it was created
 	created := u.CreatedAt.UTC().Format(time.RFC3339)
 	d := UserDetail{
 		UserID: u.ID, LoginID: u.LoginID, NRN: u.NRN, AccessRules: req.AccessRules,

@@ -1,8 +1,6 @@
 package mock
 
 import (
-	"encoding/json"
-
 	"github.com/labstack/echo/v4"
 	"github.com/ncpmock/ncpmock/openapi"
 )
@@ -61,7 +59,7 @@ func (s *Server) chooseFaults(x *exchange, headers []string) error {
 // as in validation.
 func bodyLoginIDs(body []byte) []string {
 	var bulk openapi.BulkUsers
-	if json.Unmarshal(body, &bulk) != nil {
+	if openapi.DecodeExact(body, &bulk) != nil {
 		return nil
 	}
 	ids := make([]string, len(bulk.Params))

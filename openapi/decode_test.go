@@ -100,8 +100,8 @@ func TestDecodeEdgeCases(t *testing.T) {
 		"invalid utf": "{\"params\":[{\"loginId\":\"kim@example.com\",\"description\":\"\xff\xfe\",\"accessRules\":{\"consoleAccessAllowed\":true,\"apiAccessAllowed\":false}}]}",
 		"unknown":     `{"params":[{"loginId":"kim@example.com","LoginId":"x@y.zz","Description":"ignored","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}],"extra":[1,{"a":null}]}`,
 		"empty tags":  `{"params":[{"loginId":"kim@example.com","userProfile":{},"tags":{},"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`,
-		// Found by FuzzValidate: encoding/json took "ACCessRules" for
-		// accessRules and failed on a body the validator accepts.
+		// Found by FuzzValidate: encoding/json takes "ACCessRules" for
+		// accessRules and fails on a body the validator accepts.
 		"case": `{"params":[{"loginId":"0@0.AA","ACCessRules":"","LOGINID":7,"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false},"accessrules":{"consoleAccessAllowed":false,"apiAccessAllowed":true}}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -112,18 +112,18 @@ func TestDecodeEdgeCases(t *testing.T) {
 			if want := decodeOracle(t, fast.spec.RequestSchema(), []byte(body)); !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
-			// The reference validates, then decodes with encoding/json
-			// through the model's exact, last-wins UnmarshalJSON: the same
-			// request, and so does a plain json.Unmarshal.
-			var viaRef, plain BulkRequest
+			// The reference validates, then decodes with DecodeExact (keys
+			// matched exactly, the last of repeated ones counting): the same
+			// request.
+			var viaRef, exact BulkRequest
 			if _, err := ref.Decode(context.Background(), "application/json", []byte(body), &viaRef); err != nil {
 				t.Fatal(err)
 			}
-			if err := json.Unmarshal([]byte(body), &plain); err != nil {
+			if err := DecodeExact([]byte(body), &exact); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, viaRef) || !reflect.DeepEqual(got, plain) {
-				t.Errorf("compiled %+v\nreference %+v\njson.Unmarshal %+v", got, viaRef, plain)
+			if !reflect.DeepEqual(got, viaRef) || !reflect.DeepEqual(got, exact) {
+				t.Errorf("compiled %+v\nreference %+v\nDecodeExact %+v", got, viaRef, exact)
 			}
 		})
 	}
@@ -254,3 +254,49 @@ func FuzzDecodeUsers(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeExact checks the exact, last-wins reading against what
+// encoding/json does with the same bodies.
+func TestDecodeExact(t *testing.T) {
+	const rules = `"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}`
+	tests := []struct {
+		name, body string
+		want       BulkRequest
+	}{
+		{"other case ignored", `{"PARAMS":[],"params":[{"loginId":"a@b.co","LOGINID":"x@y.zz","AccessRules":"",` + rules + `}]}`,
+			BulkRequest{Params: []UserCreate{{LoginID: "a@b.co", AccessRules: AccessRules{ConsoleAccessAllowed: true}}}}},
+		{"last wins, no merging", `{"params":[{"loginId":1,"loginId":"a@b.co","userProfile":{"firstName":"A"},"userProfile":{"lastName":"B"},` + rules + `}]}`,
+			BulkRequest{Params: []UserCreate{{LoginID: "a@b.co", UserProfile: &UserProfile{LastName: ptr("B")}, AccessRules: AccessRules{ConsoleAccessAllowed: true}}}}},
+		{"null profile and description", `{"params":[{"loginId":"a@b.co","userProfile":null,"description":null,"tags":{"k":"v"},` + rules + `}]}`,
+			BulkRequest{Params: []UserCreate{{LoginID: "a@b.co", Tags: map[string]string{"k": "v"}, AccessRules: AccessRules{ConsoleAccessAllowed: true}}}}},
+		{"null params", `{"params":null}`, BulkRequest{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got BulkRequest
+			if err := DecodeExact([]byte(tc.body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				gotJSON, _ := json.Marshal(got)
+				wantJSON, _ := json.Marshal(tc.want)
+				t.Errorf("got %s, want %s", gotJSON, wantJSON)
+			}
+		})
+	}
+	// encoding/json reads the first two differently: the reason DecodeExact exists.
+	var plain BulkRequest
+	if err := json.Unmarshal([]byte(tests[0].body), &plain); err == nil && reflect.DeepEqual(plain, tests[0].want) {
+		t.Error("encoding/json now reads keys exactly; DecodeExact may be unneeded")
+	}
+	for _, bad := range []string{`{"params":[{"loginId":7}]}`, `{"params":{}}`, `[`, `{"params":[{"userProfile":{"firstName":3}}]}`} {
+		if err := DecodeExact([]byte(bad), &plain); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	if err := DecodeExact([]byte(`{}`), plain); err == nil {
+		t.Error("a non-pointer destination: no error")
+	}
+}
+
+func ptr(s string) *string { return &s }

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -88,69 +89,79 @@ type AccessRules struct {
 	APIAccessAllowed     bool `json:"apiAccessAllowed"`
 }
 
-// UnmarshalJSON decodes a body as the validator reads it: see
-// unmarshalExact.
-func (r *BulkRequest) UnmarshalJSON(b []byte) error {
-	type plain BulkRequest
-	return unmarshalExact(b, (*plain)(r))
-}
-
-// UnmarshalJSON decodes a body as the validator reads it: see
-// unmarshalExact.
-func (r *BulkUsers) UnmarshalJSON(b []byte) error {
-	type plain BulkUsers
-	return unmarshalExact(b, (*plain)(r))
-}
-
-// UnmarshalJSON decodes a user as the validator reads it: see
-// unmarshalExact.
-func (u *UserCreate) UnmarshalJSON(b []byte) error {
-	type plain UserCreate
-	return unmarshalExact(b, (*plain)(u))
-}
-
-// UnmarshalJSON decodes a profile as the validator reads it: see
-// unmarshalExact.
-func (p *UserProfile) UnmarshalJSON(b []byte) error {
-	type plain UserProfile
-	return unmarshalExact(b, (*plain)(p))
-}
-
-// UnmarshalJSON decodes access rules as the validator reads them: see
-// unmarshalExact.
-func (a *AccessRules) UnmarshalJSON(b []byte) error {
-	type plain AccessRules
-	return unmarshalExact(b, (*plain)(a))
-}
-
-// unmarshalExact decodes a JSON object into the struct dst points to as the
-// spec and the validator read it, which encoding/json does not: a member
-// binds to the field whose JSON name it matches exactly (encoding/json also
-// takes "LOGINID" for loginId), and of a key repeated the last value alone
-// counts (encoding/json decodes each in turn, merging objects and failing
-// on an earlier value of the wrong type). JSON null leaves dst as it is.
-func unmarshalExact(b []byte, dst any) error {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(b, &members); err != nil {
-		return err
+// DecodeExact decodes a JSON value into dst (a pointer) as the spec and the
+// validator read it, which encoding/json does not: an object's member binds
+// to the field whose JSON name it matches exactly (encoding/json also takes
+// "LOGINID" for loginId), and of a key repeated in one object the last value
+// alone counts (encoding/json decodes each in turn, merging objects and
+// failing on an earlier value of the wrong type). Values that are not
+// structs, slices or pointers of them, or that unmarshal themselves, are left
+// to encoding/json. It costs several times what json.Unmarshal does: the
+// validator's Decode binds the same way in its single pass.
+func DecodeExact(b []byte, dst any) error {
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("openapi: DecodeExact into %T: want a non-nil pointer", dst)
 	}
-	if members == nil {
-		return nil // null
-	}
-	v := reflect.ValueOf(dst).Elem()
-	v.SetZero()
+	return decodeExact(b, v.Elem())
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+func decodeExact(b []byte, v reflect.Value) error {
 	t := v.Type()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		raw, ok := members[name]
-		if !ok || name == "" || name == "-" {
-			continue
-		}
-		if err := json.Unmarshal(raw, v.Field(i).Addr().Interface()); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return json.Unmarshal(b, v.Addr().Interface())
 	}
-	return nil
+	switch t.Kind() {
+	case reflect.Pointer:
+		if string(bytes.TrimSpace(b)) == "null" {
+			v.SetZero()
+			return nil
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(t.Elem()))
+		}
+		return decodeExact(b, v.Elem())
+	case reflect.Slice:
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		if items == nil {
+			v.SetZero()
+			return nil
+		}
+		s := reflect.MakeSlice(t, len(items), len(items))
+		for i, item := range items {
+			if err := decodeExact(item, s.Index(i)); err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
+			}
+		}
+		v.Set(s)
+		return nil
+	case reflect.Struct:
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(b, &members); err != nil {
+			return err
+		}
+		if members == nil {
+			return nil // null leaves a struct as it is, as in encoding/json
+		}
+		v.SetZero()
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			raw, ok := members[name]
+			if !ok || name == "" || name == "-" || !t.Field(i).IsExported() {
+				continue
+			}
+			if err := decodeExact(raw, v.Field(i)); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return nil
+	}
+	return json.Unmarshal(b, v.Addr().Interface())
 }
 
 // UserResult is one element of the 200 answer: the outcome for one user.

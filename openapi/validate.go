@@ -147,9 +147,9 @@ func (v *Validator) check(ctx context.Context, contentType string, body []byte, 
 	}
 	warnings, err := v.reference(ctx, contentType, body)
 	if err == nil && dst != nil {
-		// The model's types read the body as validation did: keys matched
-		// exactly, the last of repeated ones counting.
-		if err := json.Unmarshal(body, dst); err != nil {
+		// Read the body as validation did: keys matched exactly, the last
+		// of repeated ones counting.
+		if err := DecodeExact(body, dst); err != nil {
 			clearDecoded(dst)
 			return warnings, fmt.Errorf("decode a validated body: %w", err)
 		}
