@@ -63,6 +63,10 @@ type Config struct {
 	// v2 (wrapping Client's transport), as a real server requires. Curl
 	// commands then sign with "ncpmock sign" instead of showing signatures.
 	Signer *apigw.Signer
+	// Cleanup deletes, once every case has run, the users the run created,
+	// with the SSO API's POST /users/delete beside the bulk endpoint (see
+	// Report.Cleanup). Users it could not delete are reported, not failed.
+	Cleanup bool
 	// ReproDir is where request bodies too long to print are written, for the
 	// curl commands that reproduce failures; empty means a new directory
 	// under os.TempDir().

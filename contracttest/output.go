@@ -33,7 +33,16 @@ func WriteCase(w io.Writer, c *CaseResult) {
 // WriteSummary writes the created users (all of them when listAll, else a
 // count) and the summary line "N passed, N failed, N skipped".
 func WriteSummary(w io.Writer, r *Report, listAll bool) {
-	if n := len(r.Created); n > 0 {
+	if c := r.Cleanup; c != nil {
+		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*); deleted %d with POST %s\n",
+			plural(len(r.Created), "user"), r.RunID, c.Deleted, c.URL)
+		if len(c.Failed) > 0 {
+			fmt.Fprintf(w, "NOT DELETED: %s; to remove them by hand:\n", plural(len(c.Failed), "user"))
+			for _, f := range c.Failed {
+				fmt.Fprintf(w, "  %s %s %s (%s)\n", f.ID, f.LoginID, f.NRN, f.Reason)
+			}
+		}
+	} else if n := len(r.Created); n > 0 {
 		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*)", plural(n, "user"), r.RunID)
 		if listAll {
 			fmt.Fprintln(w, "; to remove them:")

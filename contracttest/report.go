@@ -31,6 +31,8 @@ type Report struct {
 	Cases    []*CaseResult `json:"cases"`
 	// Created lists every user the run created, so they can be removed.
 	Created []CreatedUser `json:"created"`
+	// Cleanup is what deleting them gave, when Config.Cleanup asked for it.
+	Cleanup *CleanupResult `json:"cleanup,omitempty"`
 }
 
 // CaseResult is the outcome of one case.

@@ -172,6 +172,9 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 			onCase(res)
 		}
 	}
+	if s.cfg.Cleanup {
+		s.cleanup(ctx)
+	}
 	return s.report, s.report.Err()
 }
 
@@ -197,6 +200,12 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 				t.Errorf("%s: expected %s; got %s\n%s", f.Check, f.Expected, f.Got, f.Curl)
 			}
 		})
+	}
+	if s.cfg.Cleanup {
+		s.cleanup(t.Context())
+		if c := s.report.Cleanup; c != nil && len(c.Failed) > 0 {
+			t.Logf("contracttest: cleanup deleted %d of %d users; not deleted: %+v", c.Deleted, len(s.report.Created), c.Failed)
+		}
 	}
 	s.report.Duration = time.Since(s.report.Started)
 	return s.report

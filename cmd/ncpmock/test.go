@@ -19,6 +19,7 @@ type testOptions struct {
 	only, skip  listFlag
 	junit, json string
 	allowWrites bool
+	cleanup     bool
 	loginDomain string
 	timeout     time.Duration
 	maxTime     time.Duration
@@ -37,6 +38,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&o.json, "json", "", "write a JSON report (every failure, request and created user) to `FILE`")
 	fs.BoolVar(&o.allowWrites, "allow-writes", false, "let cases that create users run against a non-loopback target")
+	fs.BoolVar(&o.cleanup, "cleanup", false, "at the end, delete the users the run created (POST .../users/delete beside the bulk endpoint)")
 	fs.StringVar(&o.loginDomain, "login-domain", contracttest.DefaultLoginDomain, "`domain` of the login IDs the run creates")
 	fs.DurationVar(&o.timeout, "timeout", contracttest.DefaultTimeout, "limit for each request")
 	fs.DurationVar(&o.maxTime, "max-response-time", 0, "fail answers slower than this (default: no limit)")
@@ -54,7 +56,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 
 func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	cfg := contracttest.Config{
-		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites,
+		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites, Cleanup: o.cleanup,
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
 		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID,
 	}

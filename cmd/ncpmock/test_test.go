@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,6 +74,25 @@ func TestTestCommandSigns(t *testing.T) {
 		strings.Contains(out.String()+errOut.String(), "cli-secret") {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}
+	firstCreated := createdCount(t, out.String())
+	// --cleanup deletes the users, with signed requests too.
+	out.Reset()
+	err = run(context.Background(), []string{"test", "--target", srv.URL, "--cleanup"}, func(k string) string { return env[k] }, &out, &errOut)
+	if code := exitCode(err, &errOut); code != 0 || !strings.Contains(out.String(), " with POST "+srv.URL+"/api/v1/users/delete") ||
+		strings.Contains(out.String(), "NOT DELETED") {
+		t.Fatalf("--cleanup: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	resp, err := srv.Client().Get(srv.URL + mock.PathAdminUsers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stored struct{ Count int }
+	// The first run (without --cleanup) left its users; the second deleted
+	// its own and only its own.
+	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil || stored.Count != firstCreated || createdCount(t, out.String()) == 0 {
+		t.Fatalf("stored users: %d, %v; want the %d of the first run", stored.Count, err, firstCreated)
+	}
 	delete(env, "NCP_SECRET_KEY")
 	err = run(context.Background(), []string{"test", "--target", srv.URL}, func(k string) string { return env[k] }, &out, &errOut)
 	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "NCP_SECRET_KEY") {
@@ -110,4 +131,15 @@ func TestTestCommandReplays(t *testing.T) {
 	if a, b := requests(), requests(); a != b {
 		t.Fatal("two runs with one seed and run ID sent different requests")
 	}
+}
+
+// createdCount reads N from the summary's "created N users" of ncpmock test.
+func createdCount(t *testing.T, out string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^created (\d+) users`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no 'created N users' in %s", out)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
