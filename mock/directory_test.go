@@ -426,3 +426,59 @@ func TestDirectoryAnswersKeepTheSpec(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectoryFaults checks which faults reach the directory: header
+// faults, and rules that name a path; never a rule without one (written
+// for the bulk endpoint), nor the faults that act on per-user results.
+func TestDirectoryFaults(t *testing.T) {
+	const users = apiBase + "/users"
+	bulk := bulkBody("a@example.com")
+	tests := []struct {
+		name          string
+		rule          *Rule
+		header        string
+		method, path  string
+		want          int
+		wantInMessage string
+	}{
+		{"header status", nil, "status=503", "GET", users, 503, ""},
+		{"header status on a user", nil, "status=500", "DELETE", users + "/x", 500, ""},
+		{"header partial refused", nil, "partial=0.5", "GET", users, 400, "partial acts on the results of POST .../users/bulk only"},
+		{"header contract-break refused", nil, "contract-break=too-few", "GET", users + "/check-login-id?loginId=a@b.co", 400, "contract-break acts on"},
+		{"rule without path: not here", &Rule{ID: "r", Fault: &StatusFault{Status: 503}}, "", "GET", users, 200, ""},
+		{"rule without path: bulk still", &Rule{ID: "r", Fault: &StatusFault{Status: 503}}, "", "POST", apiBase + "/users/bulk", 503, ""},
+		{"rule with the path", &Rule{ID: "r", Fault: &StatusFault{Status: 503}, Match: Match{Path: users}}, "", "GET", users, 503, ""},
+		{"rule with the path: not bulk", &Rule{ID: "r", Fault: &StatusFault{Status: 503}, Match: Match{Path: users}}, "", "POST", apiBase + "/users/bulk", 200, ""},
+		{"rule with a prefix", &Rule{ID: "r", Fault: &StatusFault{Status: 503}, Match: Match{Path: apiBase + "/*", Method: "DELETE"}}, "", "DELETE", users + "/x", 503, ""},
+		{"partial rule with a path: not here", &Rule{ID: "r", Fault: &PartialFault{Fraction: 1}, Match: Match{Path: apiBase + "/*"}}, "", "GET", users, 200, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Seed: 11}
+			if tc.rule != nil {
+				cfg.Faults = []Rule{*tc.rule}
+			}
+			s := newTestServer(t, cfg)
+			body := ""
+			if tc.method == "POST" {
+				body = bulk
+			}
+			var headers []string
+			if tc.header != "" {
+				headers = []string{HeaderFault, tc.header}
+			}
+			rec := do(t, s, tc.method, tc.path, body, headers...)
+			if rec.Code != tc.want || !strings.Contains(rec.Body.String(), tc.wantInMessage) {
+				t.Fatalf("got %d %s, want %d with %q", rec.Code, rec.Body, tc.want, tc.wantInMessage)
+			}
+			if applied := rec.Header().Get(HeaderFaultApplied); (tc.want >= 500) != (applied != "") {
+				t.Errorf("%s: %q", HeaderFaultApplied, applied)
+			}
+			if tc.rule != nil && tc.want == 200 {
+				if st := s.Faults()[0]; st.Matched != 0 {
+					t.Errorf("the rule counted %d matches, want none", st.Matched)
+				}
+			}
+		})
+	}
+}

@@ -148,10 +148,13 @@ func (t *faultTable) reset() {
 // choose picks the rules that fire on x's request and schedules their faults:
 // every latency rule that fires, and at most one rule of any other kind (the
 // first that fires, unless x already has one).
-func (t *faultTable) choose(x *exchange, r *http.Request, loginIDs []string) {
+func (t *faultTable) choose(x *exchange, r *http.Request, loginIDs []string, bulk bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, c := range t.rules {
+		if !bulk && (c.rule.Match.Path == "" || bulkOnly(c.rule.Fault.Kind())) {
+			continue // see injectFaults
+		}
 		if !c.matches(r, loginIDs) {
 			continue
 		}

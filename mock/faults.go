@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"fmt"
+
 	"github.com/labstack/echo/v4"
 	"github.com/ncpmock/ncpmock/openapi"
 )
@@ -8,7 +10,11 @@ import (
 // injectFaults is the middleware of the API routes that applies the faults
 // chosen for a request by the X-Ncpmock-Fault header and the rule table.
 // With no header and no rule it costs one map lookup and one atomic load.
-func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
+// On the directory's routes (bulk false) the faults that act on per-user
+// results (partial, contract-break) have no meaning: a header that asks for
+// one is refused, and only rules with a match.path take part, so that a rule
+// written for the bulk endpoint does not fire on the screens that list users.
+func (s *Server) injectFaults(next echo.HandlerFunc, bulk bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		x := exchangeOf(c)
 		headers := c.Request().Header[HeaderFault]
@@ -16,7 +22,7 @@ func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 			return x.finish(next(c))
 		}
 		x.body = x.bufferBody() // for the journal, should a fault answer before the handler reads it
-		if err := s.chooseFaults(x, headers); err != nil {
+		if err := s.chooseFaults(x, headers, bulk); err != nil {
 			return err
 		}
 		if err := x.applyPendingFrom(0); err != nil {
@@ -26,12 +32,21 @@ func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// bulkOnly reports whether a fault kind acts on the bulk endpoint's per-user
+// results, and so only there.
+func bulkOnly(kind string) bool {
+	return kind == KindPartial || kind == KindContractBreak
+}
+
 // chooseFaults queues the faults of the header values, then those of the
 // rules that fire.
-func (s *Server) chooseFaults(x *exchange, headers []string) error {
+func (s *Server) chooseFaults(x *exchange, headers []string, bulk bool) error {
 	var problems []openapi.Problem
 	for _, h := range headers {
 		r, err := parseFaultHeader(h)
+		if err == nil && !bulk && bulkOnly(r.Fault.Kind()) {
+			err = fmt.Errorf("%s acts on the results of POST .../users/bulk only", r.Fault.Kind())
+		}
 		if err != nil {
 			problems = append(problems, openapi.Problem{Field: HeaderFault, Rule: "faultHeader", Message: err.Error()})
 			continue
@@ -47,10 +62,10 @@ func (s *Server) chooseFaults(x *exchange, headers []string) error {
 		return nil
 	}
 	var loginIDs []string
-	if s.faults.needsLoginIDs() {
+	if bulk && s.faults.needsLoginIDs() {
 		loginIDs = bodyLoginIDs(x.body)
 	}
-	s.faults.choose(x, x.Request(), loginIDs)
+	s.faults.choose(x, x.Request(), loginIDs, bulk)
 	return nil
 }
 

@@ -32,11 +32,11 @@ func (s *Server) routes() *echo.Echo {
 
 	var bases []string
 	for _, p := range s.spec.ServerPaths() {
-		s.handle(e, s.spec.Method(), p, s.injectFaults(s.createUsers), s.authenticate)
+		s.handle(e, s.spec.Method(), p, s.injectFaults(s.createUsers, true), s.authenticate)
 		bases = append(bases, strings.TrimSuffix(p, s.spec.Path()))
 	}
 	s.directoryRoutes(bases, func(method, path string, h echo.HandlerFunc) {
-		s.handle(e, method, path, h, s.authenticate)
+		s.handle(e, method, path, s.injectFaults(h, false), s.authenticate)
 	})
 	s.handle(e, http.MethodGet, PathHealth, s.health)
 	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
