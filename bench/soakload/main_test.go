@@ -54,6 +54,7 @@ func TestDriveAgainstTheMock(t *testing.T) {
 		"fault reset": "reset", "fault empty": "EOF", "fault garbage=64": "malformed",
 		"fault truncated": "200, body unexpected EOF", "fault status=503": "503", "valid": "200",
 		"invalid (fault header)": "400", "trigger status-503": "503", "GET /healthz": "200",
+		"GET directory": "200", "DELETE directory": "200",
 	}
 	for kind, outcome := range want {
 		got := tally.counts[kind]

@@ -174,7 +174,8 @@ func triggered() []request {
 	return out
 }
 
-// others are the mock's own endpoints and wrong methods and paths.
+// others are the directory, the mock's own endpoints and wrong methods and
+// paths.
 func others() []request {
 	get := func(kind, path string) request { return request{kind: kind, method: http.MethodGet, path: path} }
 	preflight := request{kind: "CORS preflight", method: http.MethodOptions, path: bulkPath, header: http.Header{
@@ -189,7 +190,10 @@ func others() []request {
 		get("GET /__admin/faults", "/__admin/faults"),
 		get("GET /__admin/stats", "/__admin/stats"),
 		get("wrong method or path", bulkPath),
-		get("wrong method or path", "/api/v1/users"),
+		get("wrong method or path", "/api/v1/people"),
+		get("GET directory", "/api/v1/users?searchColumn=loginId&searchWord=soak-&size=5"),
+		get("GET directory", "/api/v1/users/check-login-id?loginId=soak-1@example.com"),
+		{kind: "DELETE directory", method: http.MethodDelete, path: "/api/v1/users/00000000-0000-4000-8000-000000000000"},
 		preflight,
 	}
 }
