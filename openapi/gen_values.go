@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -31,7 +32,7 @@ type genCtx struct {
 	users int // items in the array of users
 	who   *persona
 	key   string          // the map key whose value is being made
-	ids   map[string]bool // login IDs of this body, to keep them unique
+	ids   map[string]bool // login IDs of this body, lowercased, to keep them unique
 	err   error
 }
 
@@ -248,19 +249,24 @@ func (c *genCtx) number(n *genNode) any {
 	return int64(v)
 }
 
-// str makes a string for n, unique among the body's login IDs when it is one.
+// str makes a string for n, unique among the body's login IDs when it is
+// one. Login IDs are compared without case, as the mock compares them by
+// default: "a@b.io" and "A@b.io" would make one user fail as a duplicate.
 func (c *genCtx) str(n *genNode) string {
-	var s string
-	for range 20 {
-		s = c.strOnce(n)
-		if n.sem != semLoginID || !c.ids[s] {
-			break
+	if n.sem != semLoginID {
+		return c.strOnce(n)
+	}
+	for range 50 {
+		s := c.strOnce(n)
+		if key := strings.ToLower(s); !c.ids[key] {
+			c.ids[key] = true
+			return s
 		}
 	}
-	if n.sem == semLoginID {
-		c.ids[s] = true
+	if c.err == nil {
+		c.err = fmt.Errorf("%s: no unique login ID after 50 tries among %d users", displayPath(n.path), len(c.ids))
 	}
-	return s
+	return ""
 }
 
 func (c *genCtx) strOnce(n *genNode) string {
