@@ -27,6 +27,10 @@ type genOptions struct {
 	out       string
 	specFile  string
 	listRules bool
+	annotated bool
+	duplicate bool
+	strict    bool
+	bom       bool
 	skipped   int // invalid cases CSV cannot carry
 }
 
@@ -41,6 +45,10 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.format, "format", "json", "json (one body, or an array of them), ndjson (a body a line) or csv (a user a row)")
 	fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
 	fs.StringVar(&o.specFile, "spec", "", "OpenAPI spec `file` to generate from instead of the embedded one")
+	fs.BoolVar(&o.annotated, "annotated", false, "json and ndjson: wrap each body as {\"case\",\"mode\",\"note\",\"want\",\"body\"}, want being the answer the spec asks for")
+	fs.BoolVar(&o.duplicate, "duplicate", false, "valid mode: the last user of each body repeats the first user's login ID (needs --users 2 or more)")
+	fs.BoolVar(&o.strict, "strict", false, "invalid mode: also one body per object with an undeclared property, as serve --strict rejects")
+	fs.BoolVar(&o.bom, "bom", false, "csv: start with a UTF-8 byte order mark, so that spreadsheets read Hangul right")
 	fs.BoolVar(&o.listRules, "list-rules", false, "list every rule invalid mode can break (and why some cannot be broken alone), and the boundary cases")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
@@ -90,6 +98,16 @@ func (o *genOptions) check() error {
 		return &usageError{msg: fmt.Sprintf("gen: --locale %q: want en or ko", o.locale)}
 	case o.rule != "" && o.mode == "valid":
 		return &usageError{msg: "gen: --rule picks a boundary or invalid case; add --mode boundary or --mode invalid"}
+	case o.duplicate && o.mode != "valid":
+		return &usageError{msg: fmt.Sprintf("gen: --duplicate is for --mode valid, not %s", o.mode)}
+	case o.duplicate && o.users < 2:
+		return &usageError{msg: fmt.Sprintf("gen: --duplicate: --users %d: want 2 or more, the first user and its repeat", o.users)}
+	case o.strict && o.mode != "invalid" && !o.listRules:
+		return &usageError{msg: fmt.Sprintf("gen: --strict is for --mode invalid, not %s", o.mode)}
+	case o.annotated && o.format == "csv":
+		return &usageError{msg: "gen: --annotated is for --format json or ndjson; a CSV row has no room for it"}
+	case o.bom && o.format != "csv":
+		return &usageError{msg: fmt.Sprintf("gen: --bom is for --format csv, not %s", o.format)}
 	}
 	return nil
 }
@@ -102,7 +120,7 @@ func (o *genOptions) generator() (*openapi.Generator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
 	}
-	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale})
+	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale, Strict: o.strict})
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
 	}
@@ -115,13 +133,16 @@ type maker func() (*openapi.Case, error)
 // plan lists the cases of one round, checking the user count and rule first.
 func (o *genOptions) plan(g *openapi.Generator) ([]maker, error) {
 	lo, hi := g.UserRange()
-	chunked := o.mode == "valid" && o.format == "csv"
+	chunked := o.mode == "valid" && o.format == "csv" && !o.duplicate
 	if !chunked && (o.users < lo || hi >= 0 && o.users > hi) {
 		return nil, &usageError{msg: fmt.Sprintf("gen: --users %d: the spec allows %d to %d users per body; use --count for more bodies",
 			o.users, lo, hi)}
 	}
 	switch o.mode {
 	case "valid":
+		if o.duplicate {
+			return []maker{func() (*openapi.Case, error) { return g.DuplicateLoginIDs(o.users) }}, nil
+		}
 		return validPlan(g, o.users, hi), nil
 	case "boundary":
 		return o.boundaryPlan(g)
@@ -232,7 +253,7 @@ func (o *genOptions) writeTo(e *env, write func(io.Writer) error) (err error) {
 // emit makes every case of every round and writes it as soon as it is made,
 // so memory stays flat however many there are.
 func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []maker, w io.Writer) error {
-	s := newSink(o.format, w, g, o.count*len(plan) > 1)
+	s := newSink(o, w, g, o.count*len(plan) > 1)
 	for range o.count {
 		for _, mk := range plan {
 			if err := ctx.Err(); err != nil {
@@ -254,10 +275,12 @@ func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, pla
 
 // annotate says on stderr what a boundary or invalid body is for.
 func annotate(w io.Writer, cs *openapi.Case, where string) {
-	switch cs.Mode {
-	case openapi.ModeBoundary:
+	switch {
+	case cs.Mode == openapi.ModeValid && cs.Note != "":
+		fmt.Fprintf(w, "ncpmock: %s: %s\n", where, cs.Note)
+	case cs.Mode == openapi.ModeBoundary:
 		fmt.Fprintf(w, "ncpmock: %s: %s: %s\n", where, cs.Name, cs.Note)
-	case openapi.ModeInvalid:
+	case cs.Mode == openapi.ModeInvalid:
 		fmt.Fprintf(w, "ncpmock: %s: %s: %s; want %s\n", where, cs.Name, cs.Note, wantText(cs.Want))
 	}
 }
@@ -276,22 +299,62 @@ type sink interface {
 	close() error
 }
 
-func newSink(format string, w io.Writer, g *openapi.Generator, many bool) sink {
-	switch format {
+func newSink(o *genOptions, w io.Writer, g *openapi.Generator, many bool) sink {
+	switch o.format {
 	case "ndjson":
-		return &ndjsonSink{w: w}
+		return &ndjsonSink{w: w, annotated: o.annotated}
 	case "csv":
-		return &csvSink{w: csv.NewWriter(w), g: g}
+		return &csvSink{w: csv.NewWriter(w), raw: w, g: g, bom: o.bom}
 	}
-	return &jsonSink{w: w, array: many}
+	return &jsonSink{w: w, array: many, annotated: o.annotated}
+}
+
+// annotatedCase is a case as --annotated writes it: the body with what it is
+// for and the answer the spec asks for, so that a file of cases can drive a
+// test without the stderr notes.
+type annotatedCase struct {
+	Case  string          `json:"case,omitempty"`
+	Mode  openapi.Mode    `json:"mode"`
+	Note  string          `json:"note,omitempty"`
+	Users int             `json:"users"`
+	Want  annotatedWant   `json:"want"`
+	Body  json.RawMessage `json:"body"`
+}
+
+// annotatedWant is the answer a case should get: 200 for a valid or
+// boundary body, 400 with the one problem for an invalid one.
+type annotatedWant struct {
+	Status int    `json:"status"`
+	Field  string `json:"field,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+}
+
+// annotatedJSON returns the case wrapped as --annotated writes it, compact.
+func annotatedJSON(cs *openapi.Case) ([]byte, error) {
+	a := annotatedCase{Case: cs.Name, Mode: cs.Mode, Note: cs.Note, Users: cs.Users,
+		Want: annotatedWant{Status: 200}, Body: cs.Body}
+	if cs.Want != nil {
+		a.Want = annotatedWant{Status: 400, Field: cs.Want.Field, Rule: cs.Want.Rule}
+	}
+	return json.Marshal(a)
+}
+
+// caseJSON returns what a JSON sink writes of a case: its body, or with
+// --annotated the body wrapped.
+func caseJSON(cs *openapi.Case, annotated bool) ([]byte, error) {
+	if annotated {
+		return annotatedJSON(cs)
+	}
+	return cs.Body, nil
 }
 
 // jsonSink writes one indented body, or an array of them.
 type jsonSink struct {
-	w     io.Writer
-	array bool
-	n     int
-	buf   bytes.Buffer
+	w         io.Writer
+	array     bool
+	annotated bool
+	n         int
+	buf       bytes.Buffer
 }
 
 func (s *jsonSink) write(cs *openapi.Case) (string, error) {
@@ -303,14 +366,18 @@ func (s *jsonSink) write(cs *openapi.Case) (string, error) {
 			return "", err
 		}
 	}
+	body, err := caseJSON(cs, s.annotated)
+	if err != nil {
+		return "", err
+	}
 	s.buf.Reset()
-	if err := json.Indent(&s.buf, cs.Body, prefix, indent); err != nil {
+	if err := json.Indent(&s.buf, body, prefix, indent); err != nil {
 		return "", err
 	}
 	if !s.array {
 		s.buf.WriteByte('\n')
 	}
-	_, err := s.buf.WriteTo(s.w)
+	_, err = s.buf.WriteTo(s.w)
 	return fmt.Sprintf("body %d", s.n), err
 }
 
@@ -323,13 +390,18 @@ func (s *jsonSink) close() error {
 
 // ndjsonSink writes a compact body a line.
 type ndjsonSink struct {
-	w io.Writer
-	n int
+	w         io.Writer
+	annotated bool
+	n         int
 }
 
 func (s *ndjsonSink) write(cs *openapi.Case) (string, error) {
 	s.n++
-	if _, err := s.w.Write(cs.Body); err != nil {
+	body, err := caseJSON(cs, s.annotated)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.w.Write(body); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("line %d", s.n), writeString(s.w, "\n")
@@ -338,13 +410,31 @@ func (s *ndjsonSink) write(cs *openapi.Case) (string, error) {
 func (s *ndjsonSink) close() error { return nil }
 
 // csvSink writes a header line, then a row a user. Cells are written as the
-// data is (encoding/csv quotes as RFC 4180 asks); a cell that starts with
+// data is (encoding/csv quotes as RFC 4180 asks, but ends lines with \n, as
+// upload screens and spreadsheets take); a cell that starts with
 // =, +, - or @ is not prefixed with ' against spreadsheet formula injection,
 // as that would change the value an upload screen receives.
 type csvSink struct {
-	w    *csv.Writer
-	g    *openapi.Generator
-	rows int
+	w      *csv.Writer
+	raw    io.Writer // under w, for the BOM, which encoding/csv would quote
+	g      *openapi.Generator
+	bom    bool
+	rows   int
+	header bool
+}
+
+func (s *csvSink) writeHeader() error {
+	if s.header {
+		return nil
+	}
+	s.header = true
+	if s.bom {
+		// Nothing is written before the header, so w holds nothing yet.
+		if err := writeString(s.raw, "\ufeff"); err != nil {
+			return err
+		}
+	}
+	return s.w.Write(s.g.CSVHeader())
 }
 
 func (s *csvSink) write(cs *openapi.Case) (string, error) {
@@ -352,10 +442,8 @@ func (s *csvSink) write(cs *openapi.Case) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if s.rows == 0 {
-		if err := s.w.Write(s.g.CSVHeader()); err != nil {
-			return "", err
-		}
+	if err := s.writeHeader(); err != nil {
+		return "", err
 	}
 	first := s.rows + 1
 	for _, rec := range recs {
@@ -368,10 +456,8 @@ func (s *csvSink) write(cs *openapi.Case) (string, error) {
 }
 
 func (s *csvSink) close() error {
-	if s.rows == 0 {
-		if err := s.w.Write(s.g.CSVHeader()); err != nil {
-			return err
-		}
+	if err := s.writeHeader(); err != nil {
+		return err
 	}
 	s.w.Flush()
 	return s.w.Error()

@@ -135,6 +135,11 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--mode", "invalid", "--format", "csv", "--rule", "params/maxItems"}, "CSV cannot carry this case"},
 		{[]string{"--mode", "boundary", "--rule", "huge"}, `no such boundary case; the spec gives rise to maxLength`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--duplicate", "--users", "1"}, "--duplicate: --users 1: want 2 or more"},
+		{[]string{"--duplicate", "--mode", "boundary", "--users", "2"}, "--duplicate is for --mode valid, not boundary"},
+		{[]string{"--strict"}, "--strict is for --mode invalid, not valid"},
+		{[]string{"--annotated", "--format", "csv"}, "--annotated is for --format json or ndjson"},
+		{[]string{"--bom"}, "--bom is for --format csv, not json"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -198,6 +203,90 @@ func TestGenCSV(t *testing.T) {
 			t.Errorf("login ID %q twice", rec[0])
 		}
 		seen[rec[0]] = true
+	}
+}
+
+// TestGenAnnotatedDrivesMock posts every --annotated case to a mock and
+// holds the mock to each case's own "want": the file alone is enough to
+// drive a test, with no stderr notes to pair with it.
+func TestGenAnnotatedDrivesMock(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{Strict: true})
+	var cases []string
+	for _, args := range [][]string{
+		{"--mode", "invalid", "--strict", "--users", "2"},
+		{"--mode", "boundary", "--users", "2"},
+		{"--duplicate", "--users", "3"},
+	} {
+		out, _ := mustGen(t, append(args, "--seed", "11", "--annotated", "--format", "ndjson")...)
+		cases = append(cases, strings.Split(strings.TrimSpace(out), "\n")...)
+	}
+	strictSeen, duplicates := false, 0
+	for _, line := range cases {
+		var c struct {
+			Case string
+			Mode string
+			Want struct {
+				Status      int
+				Field, Rule string
+			}
+			Body json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("%v: %s", err, clip(line))
+		}
+		strictSeen = strictSeen || c.Want.Rule == "additionalProperties"
+		status, data := postBody(t, srv, c.Body)
+		if status != c.Want.Status {
+			t.Errorf("%s %s: got status %d, want %d: %s", c.Mode, c.Case, status, c.Want.Status, clip(string(data)))
+			continue
+		}
+		if c.Want.Status == http.StatusBadRequest {
+			var e openapi.ErrorResponse
+			if err := json.Unmarshal(data, &e); err != nil || len(e.FieldErrors) != 1 ||
+				e.FieldErrors[0].Field != c.Want.Field || e.FieldErrors[0].Rule != c.Want.Rule {
+				t.Errorf("%s: got %s, want the one problem %s %s", c.Case, clip(string(data)), c.Want.Field, c.Want.Rule)
+			}
+			continue
+		}
+		var results []openapi.UserResult
+		if err := json.Unmarshal(data, &results); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
+			if !r.Success {
+				duplicates++
+			}
+		}
+	}
+	if !strictSeen {
+		t.Error("gen --strict made no additionalProperties case")
+	}
+	if duplicates != 1 {
+		t.Errorf("got %d users refused, want 1: the repeat of --duplicate", duplicates)
+	}
+}
+
+func postBody(t *testing.T, srv *mocktest.Server, body []byte) (int, []byte) {
+	t.Helper()
+	resp, err := srv.Client().Post(srv.BulkURL(), "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, data
+}
+
+// TestGenCSVByteOrderMark: --bom puts the mark before the header, outside
+// its first cell, and a CSV reader that drops it reads the same records.
+func TestGenCSVByteOrderMark(t *testing.T) {
+	plain, _ := mustGen(t, "--format", "csv", "--users", "2", "--seed", "4", "--locale", "ko")
+	marked, _ := mustGen(t, "--format", "csv", "--users", "2", "--seed", "4", "--locale", "ko", "--bom")
+	if marked != "\ufeff"+plain {
+		t.Errorf("got %q, want the BOM and then %q", clip(marked), clip(plain))
 	}
 }
 
