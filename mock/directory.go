@@ -246,12 +246,18 @@ var errUserNotFound = errors.New(MsgUserNotFound)
 
 // userIDParam returns the {userId} of a /users/{userId} request, or
 // echo.ErrMethodNotAllowed when the path is another operation's (GET
-// /users/bulk is a POST-only path, not a user called "bulk").
+// /users/bulk is a POST-only path, not a user called "bulk"), or
+// echo.ErrNotFound when the path has more segments than the route (Echo's
+// last :param takes the rest of the path, slashes and all).
 func (s *Server) userIDParam(c echo.Context) (string, error) {
 	if _, other := s.allow[c.Request().URL.Path]; other {
 		return "", echo.ErrMethodNotAllowed
 	}
-	return c.Param("userId"), nil
+	id := c.Param("userId")
+	if strings.Contains(id, "/") {
+		return "", echo.ErrNotFound
+	}
+	return id, nil
 }
 
 // getUser answers GET /users/{userId}.

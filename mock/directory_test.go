@@ -283,12 +283,19 @@ func TestDirectoryMethodsAndPaths(t *testing.T) {
 		{"PUT", apiBase + "/users/some-id", http.StatusMethodNotAllowed, "GET, DELETE"},
 		{"GET", "/users", http.StatusOK, ""},
 		{"GET", apiBase + "/users/no-such-id", http.StatusNotFound, ""},
+		{"GET", apiBase + "/users/bulk/", http.StatusNotFound, ""},
+		{"DELETE", apiBase + "/users/some-id/x", http.StatusNotFound, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
 			rec := do(t, s, tc.method, tc.target, "")
 			if rec.Code != tc.want || rec.Header().Get("Allow") != tc.allow {
 				t.Errorf("got %d (Allow %q) %s, want %d (Allow %q)", rec.Code, rec.Header().Get("Allow"), rec.Body, tc.want, tc.allow)
+			}
+			if strings.Contains(tc.target, "/x") || strings.HasSuffix(tc.target, "/") {
+				if g := gatewayErr(t, rec.Body.Bytes()); g.Details != "URL not found." {
+					t.Errorf("got %s, want the gateway's URL not found", rec.Body)
+				}
 			}
 		})
 	}

@@ -147,7 +147,10 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusNotFound, openapi.ErrorResponse{ErrorCode: http.StatusNotFound, Message: MsgUserNotFound}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, big.Error()+".")
-	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+	case errors.As(err, &he) && (he.Code == http.StatusNotFound ||
+		// Echo answers 405 for a path that only shares a prefix with a
+		// route, such as /users/bulk/: no method is allowed there.
+		he.Code == http.StatusMethodNotAllowed && s.allowed(r.URL.Path) == ""):
 		return http.StatusNotFound, gatewayBody(gwNotFound, msgNotFound, "URL not found.")
 	case errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed:
 		return http.StatusMethodNotAllowed, gatewayBody(gwNotFound, "Method Not Allowed",

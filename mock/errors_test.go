@@ -43,6 +43,9 @@ func TestBadInputAnswers(t *testing.T) {
 		{"wrong method", "GET", "/api/v1/users/bulk", "", nil, 405,
 			`"details":"GET is not allowed on /api/v1/users/bulk; use POST."`},
 		{"wrong method on the alias", "PUT", "/users/bulk", "application/json", bulkBody("a@b.co"), 405, `use POST.`},
+		{"trailing slash", "POST", "/api/v1/users/bulk/", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
+		{"trailing slash on the alias", "POST", "/users/bulk/", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
+		{"a segment past a route", "POST", "/api/v1/users/bulk/x", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
 	}
 	srv := mocktest.NewServer(t, mock.Config{})
 	for _, tc := range tests {
