@@ -136,12 +136,21 @@ func TestServiceEndpoints(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	const asked = "content-type,x-ncpmock-fault,x-ncp-apigw-signature-v2,authorization,sentry-trace,baggage"
 	preflight := func(srv *mocktest.Server, origin string) string {
 		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/api/v1/users/bulk", nil)
 		req.Header.Set("Origin", origin)
 		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "content-type")
-		return do(t, srv, req).header.Get("Access-Control-Allow-Origin")
+		req.Header.Set("Access-Control-Request-Headers", asked)
+		a := do(t, srv, req)
+		if got := a.header.Get("Access-Control-Allow-Origin"); got != "" {
+			// The headers an app's client and tracing add are allowed too.
+			if h := a.header.Get("Access-Control-Allow-Headers"); h != asked {
+				t.Errorf("origin %s: Access-Control-Allow-Headers %q, want %q", origin, h, asked)
+			}
+			return got
+		}
+		return ""
 	}
 	def := mocktest.NewServer(t, mock.Config{})
 	for origin, allowed := range map[string]bool{

@@ -105,8 +105,11 @@ func matchRoute(route, path string) bool {
 
 func (s *Server) corsConfig() middleware.CORSConfig {
 	cfg := middleware.CORSConfig{
-		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
-		AllowHeaders:  []string{"Content-Type", "x-ncp-apigw-timestamp", "x-ncp-iam-access-key", "x-ncp-apigw-signature-v2", HeaderFault},
+		AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
+		// No AllowHeaders: a preflight is allowed the headers it asks for
+		// (Content-Type, the signature headers, X-Ncpmock-Fault, and
+		// whatever the app's HTTP client or tracing adds, such as
+		// Authorization or sentry-trace), as a mock for development should.
 		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint, HeaderFaultApplied},
 		MaxAge:        600,
 	}
