@@ -36,8 +36,13 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"serv"}, `unknown command "serv"`},
 		{"unknown flag", []string{"serve", "--port", "1"}, "serve: flag provided but not defined: -port (see 'ncpmock help serve')"},
 		{"bad seed", []string{"serve", "--seed", "-3"}, `invalid value "-3" for flag -seed: want a non-negative integer`},
-		{"bad log format", []string{"serve", "--log-format", "xml"}, `--log-format "xml": want text, json or none`},
-		{"bad member number", []string{"serve", "--member-no", "abc"}, `member number "abc"`},
+		{"bad log format", []string{"serve", "--log-format", "xml"}, `serve: --log-format "xml": want text, json or none`},
+		{"bad member number", []string{"serve", "--member-no", "abc"}, `serve: member number "abc"`},
+		{"address without a port", []string{"serve", "--addr", "nonsense"}, `serve: --addr "nonsense": want host:port`},
+		{"port out of range", []string{"serve", "--addr", "127.0.0.1:99999"}, `port "99999": want 0 to 65535`},
+		{"missing spec", []string{"serve", "--spec", "/nonexistent/spec.yaml"}, "serve: --spec: load spec: open /nonexistent/spec.yaml"},
+		{"missing faults file", []string{"serve", "--faults", "/nonexistent/faults.yaml"}, "serve: --faults: open /nonexistent/faults.yaml"},
+		{"missing credentials", []string{"serve", "--auth", "ncp", "--credentials", "/nonexistent/keys"}, "serve: --credentials: open /nonexistent/keys"},
 		{"bad body limit", []string{"serve", "--max-body-bytes", "0"}, "--max-body-bytes 0: want a positive number"},
 		{"extra argument", []string{"serve", "now"}, `serve: unexpected argument "now"`},
 		{"bad spec format", []string{"spec", "--format", "xml"}, `spec: --format "xml": want yaml or json`},
@@ -162,7 +167,7 @@ func TestServeSpecFile(t *testing.T) {
 	}
 
 	code, _, stderr := runCLI(t, "serve", "--spec", filepath.Join(dir, "missing.yaml"))
-	if code != 1 || !strings.Contains(stderr, "missing.yaml") {
+	if code != 2 || !strings.Contains(stderr, "missing.yaml") { // a bad value on the command line
 		t.Fatalf("missing spec: exit %d, %q", code, stderr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +84,9 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 }
 
 func serve(ctx context.Context, e *env, o *serveOptions) error {
+	if err := checkAddr(o.addr); err != nil {
+		return err
+	}
 	logOut, closeLog := bufferedLog(e.stderr)
 	defer closeLog()
 	logger, err := newLogger(o.logFormat, logOut)
@@ -95,7 +99,8 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	}
 	srv, err := mock.New(cfg)
 	if err != nil {
-		return &usageError{msg: "serve: " + err.Error()}
+		// mock.New checks what the flags set; its errors name the setting.
+		return &usageError{msg: "serve: " + strings.TrimPrefix(err.Error(), "mock: ")}
 	}
 	defer tuneMemory(e.getenv)()
 	hs, err := mock.NewHTTPServer(srv, o.limits)
@@ -126,13 +131,30 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		mock.PathUsers, mock.PathUsersDelete, mock.PathUsersCheckLogin)
 	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
 	fmt.Fprintf(e.stdout, "  admin API: %s\n", o.describeAdmin(url))
-	if o.faultsFile != "" {
+	switch {
+	case o.faultsFile != "" && o.noAdmin:
+		fmt.Fprintf(e.stdout, "  fault rules: %d from %s\n", len(cfg.Faults), o.faultsFile)
+	case o.faultsFile != "":
 		fmt.Fprintf(e.stdout, "  fault rules: %d from %s (GET %s/__admin/faults lists them)\n", len(cfg.Faults), o.faultsFile, url)
 	}
 	if compiled, why := srv.Compiled(); !compiled && !o.reference {
 		fmt.Fprintf(e.stdout, "  requests are validated by kin-openapi (slower): %v\n", why)
 	}
 	return serveUntilDone(ctx, e, ln, hs, o.shutdown)
+}
+
+// checkAddr refuses an --addr that no listener could take, as a mistake in
+// the command line; an address that is busy or not this machine's is found
+// when listening.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("serve: --addr %q: want host:port, such as 127.0.0.1:8780 (port 0 picks a free one)", addr)}
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return &usageError{msg: fmt.Sprintf("serve: --addr %q: port %q: want 0 to 65535", addr, port)}
+	}
+	return nil
 }
 
 func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, error) {
@@ -174,7 +196,7 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 	if o.specFile != "" {
 		spec, err := openapi.LoadFile(o.specFile)
 		if err != nil {
-			return cfg, fmt.Errorf("serve: %w", err)
+			return cfg, &usageError{msg: fmt.Sprintf("serve: --spec: %v", err)}
 		}
 		cfg.Spec = spec
 	}
@@ -299,7 +321,7 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	case "none":
 		return slog.New(slog.NewTextHandler(io.Discard, nil)), nil
 	}
-	return nil, &usageError{msg: fmt.Sprintf("--log-format %q: want text, json or none", format)}
+	return nil, &usageError{msg: fmt.Sprintf("serve: --log-format %q: want text, json or none", format)}
 }
 
 // seedFlag is an optional seed: unset means a random one.

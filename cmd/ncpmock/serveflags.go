@@ -91,12 +91,12 @@ func (a *authOptions) keys(getenv func(string) string, given bool) ([]apigw.Cred
 func readCredentialsFile(path string) ([]apigw.Credentials, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("serve: --credentials: %w", err)
+		return nil, &usageError{msg: fmt.Sprintf("serve: --credentials: %v", err)}
 	}
 	defer f.Close()
 	creds, err := apigw.ReadCredentials(f)
 	if err != nil {
-		return nil, fmt.Errorf("serve: --credentials %s: %w", path, err)
+		return nil, &usageError{msg: fmt.Sprintf("serve: --credentials %s: %v", path, err)}
 	}
 	return creds, nil
 }
