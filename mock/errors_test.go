@@ -29,7 +29,7 @@ func TestBadInputAnswers(t *testing.T) {
 				`{"field":"params[0].accessRules.apiAccessAllowed","rule":"required","message":"is required"},` +
 				`{"field":"params[0].loginId","rule":"format","message":"must be a valid email address`},
 		{"malformed JSON", "POST", "/api/v1/users/bulk", "application/json", []byte(`{"params":[}`), 400,
-			`"rule":"json","message":"malformed JSON at byte offset 12: invalid character '}' looking for beginning of value"`},
+			`"rule":"json","message":"malformed JSON at byte offset 11: invalid character '}' looking for beginning of value"`},
 		{"wrong content type", "POST", "/api/v1/users/bulk", "text/plain", bulkBody("a@b.co"), 400,
 			`"rule":"contentType","message":"Content-Type \"text/plain\" is not accepted; send application/json"`},
 		{"no content type", "POST", "/api/v1/users/bulk", "", bulkBody("a@b.co"), 400,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -217,17 +218,36 @@ func (v *Validator) validateSchema(ctx context.Context, contentType string, body
 	return openapi3filter.ValidateRequestBody(ctx, input, v.spec.op.RequestBody.Value)
 }
 
+// utf8BOM is the byte order mark some Windows tools put before UTF-8 text.
+const utf8BOM = "\xef\xbb\xbf"
+
 // decodeJSON decodes exactly one JSON value.
 func decodeJSON(body []byte) (any, error) {
+	if bytes.HasPrefix(body, []byte(utf8BOM)) {
+		return nil, &MalformedJSONError{Offset: 0,
+			Reason: "the body starts with a UTF-8 byte order mark (EF BB BF), which JSON text must not; send the JSON alone"}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var value any
 	if err := dec.Decode(&value); err != nil {
-		var syn *json.SyntaxError
+		var (
+			syn *json.SyntaxError
+			ute *json.UnmarshalTypeError
+		)
 		switch {
 		case errors.As(err, &syn):
-			return nil, &MalformedJSONError{Offset: syn.Offset, Reason: syn.Error()}
+			// Offset counts the bytes read, the bad one included.
+			return nil, &MalformedJSONError{Offset: max(0, syn.Offset-1), Reason: syn.Error()}
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return nil, &MalformedJSONError{Offset: int64(len(body)), Reason: "unexpected end of JSON input"}
+		case errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number"):
+			// Well-formed, but past what a JSON parser of the service (an
+			// IEEE 754 double) can hold.
+			// Offset is past the number, by one byte or none.
+			literal := []byte(strings.TrimPrefix(ute.Value, "number "))
+			start := bytes.LastIndex(body[:min(int64(len(body)), ute.Offset)], literal)
+			return nil, &MalformedJSONError{Offset: int64(max(0, start)),
+				Reason: ute.Value + " is out of the range of a 64-bit floating-point number"}
 		}
 		return nil, &MalformedJSONError{Offset: dec.InputOffset(), Reason: err.Error()}
 	}
@@ -241,7 +261,7 @@ func decodeJSON(body []byte) (any, error) {
 
 // MalformedJSONError reports a body that is not one well-formed JSON value.
 type MalformedJSONError struct {
-	Offset int64  // byte offset at which the problem was found
+	Offset int64  // offset from 0 of the byte at which the problem was found
 	Reason string // what was wrong there
 }
 

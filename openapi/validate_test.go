@@ -270,7 +270,11 @@ func TestValidateBodyLevelProblems(t *testing.T) {
 		rule, message           string
 	}{
 		{"malformed", "application/json", `{"params":[{"loginId":"a@b.co",]}`, "json",
-			"malformed JSON at byte offset 32: invalid character ']' looking for beginning of object key string"},
+			"malformed JSON at byte offset 31: invalid character ']' looking for beginning of object key string"},
+		{"byte order mark", "application/json", "\xef\xbb\xbf" + string(valid), "json",
+			"malformed JSON at byte offset 0: the body starts with a UTF-8 byte order mark (EF BB BF), which JSON text must not; send the JSON alone"},
+		{"number out of range", "application/json", `{"params":[{"n":1e999999}]}`, "json",
+			"malformed JSON at byte offset 16: number 1e999999 is out of the range of a 64-bit floating-point number"},
 		{"truncated", "application/json", `{"params":[`, "json", "malformed JSON at byte offset 11: unexpected end of JSON input"},
 		{"trailing data", "application/json", string(valid) + " x", "json",
 			fmt.Sprintf("malformed JSON at byte offset %d: unexpected data after the top-level value", len(valid)+1)},
