@@ -163,6 +163,9 @@ func (s *Server) recycle(b *[]byte) {
 // point into it. Store.Insert's assign (assignIDs) copies the strings of
 // the users created.
 func (s *Server) readBulkBody(r *http.Request, x *exchange) (string, error) {
+	if err := checkEncoding(r); err != nil {
+		return "", err
+	}
 	limit := s.cfg.MaxBodyBytes
 	if x == nil || r.ContentLength <= 0 || r.ContentLength > min(limit, maxPooledBuffer) {
 		return s.readBody(r)
@@ -181,9 +184,21 @@ func (s *Server) readBulkBody(r *http.Request, x *exchange) (string, error) {
 	return unsafe.String(&(*buf)[0], n), nil
 }
 
+// checkEncoding refuses a compressed body: read as JSON it would only be
+// "malformed" (Assumed: the real gateway's answer to one is not known).
+func checkEncoding(r *http.Request) error {
+	if enc := r.Header.Get(echo.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return &contentEncodingError{encoding: enc}
+	}
+	return nil
+}
+
 // readBody reads the whole body, refusing more than the configured limit. It
 // returns a string, which the decoded request shares.
 func (s *Server) readBody(r *http.Request) (string, error) {
+	if err := checkEncoding(r); err != nil {
+		return "", err
+	}
 	limit := s.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
 		return "", &bodyTooLargeError{limit: limit}

@@ -66,6 +66,13 @@ func (e *bodyReadError) Error() string {
 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
+// contentEncodingError reports a body sent compressed.
+type contentEncodingError struct{ encoding string }
+
+func (e *contentEncodingError) Error() string {
+	return fmt.Sprintf("Content-Encoding %q is not accepted; send the body uncompressed", e.encoding)
+}
+
 // rawResponseError is answered with exactly its status, headers and body
 // (a status fault with a custom body).
 type rawResponseError struct {
@@ -117,6 +124,7 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		gw   *GatewayErrorStatus
 		big  *bodyTooLargeError
 		bre  *bodyReadError
+		cee  *contentEncodingError
 		he   *echo.HTTPError
 		ferr *FaultError
 	)
@@ -135,6 +143,11 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 		return http.StatusBadRequest, openapi.ErrorResponse{
 			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest,
 			FieldErrors: []openapi.Problem{{Rule: openapi.RuleBody, Message: bre.Error()}},
+		}
+	case errors.As(err, &cee):
+		return http.StatusBadRequest, openapi.ErrorResponse{
+			ErrorCode: http.StatusBadRequest, Message: msgInvalidRequest,
+			FieldErrors: []openapi.Problem{{Rule: openapi.RuleContentEncoding, Message: cee.Error()}},
 		}
 
 	case errors.Is(err, ErrRuleNotFound):

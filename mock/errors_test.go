@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -43,6 +44,8 @@ func TestBadInputAnswers(t *testing.T) {
 		{"wrong method", "GET", "/api/v1/users/bulk", "", nil, 405,
 			`"details":"GET is not allowed on /api/v1/users/bulk; use POST."`},
 		{"wrong method on the alias", "PUT", "/users/bulk", "application/json", bulkBody("a@b.co"), 405, `use POST.`},
+		{"another charset", "POST", "/api/v1/users/bulk", "application/json; charset=euc-kr", bulkBody("a@b.co"), 400,
+			`"rule":"contentType","message":"Content-Type \"application/json; charset=euc-kr\": charset \"euc-kr\" is not accepted`},
 		{"trailing slash", "POST", "/api/v1/users/bulk/", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
 		{"trailing slash on the alias", "POST", "/users/bulk/", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
 		{"a segment past a route", "POST", "/api/v1/users/bulk/x", "application/json", bulkBody("a@b.co"), 404, `"details":"URL not found."`},
@@ -68,6 +71,32 @@ func TestBadInputAnswers(t *testing.T) {
 				t.Errorf("Allow: got %q, want POST", a.header.Get("Allow"))
 			}
 		})
+	}
+}
+
+// TestCompressedBody: a gzip body is refused as compressed, not as
+// malformed JSON, on the bulk endpoint and on the directory's POST.
+func TestCompressedBody(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write(bulkBody("zip@b.co"))
+	zw.Close()
+	for _, path := range []string{"/api/v1/users/bulk", "/api/v1/users/delete"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(zipped.Bytes()))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+		a := do(t, srv, req)
+		want := `{"field":"","rule":"contentEncoding","message":"Content-Encoding \"gzip\" is not accepted; send the body uncompressed"}`
+		if a.status != http.StatusBadRequest || !strings.Contains(string(a.body), want) {
+			t.Errorf("%s: got %d %s, want 400 with %s", path, a.status, a.body, want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/users/bulk", bytes.NewReader(bulkBody("plain@b.co")))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "identity")
+	if a := do(t, srv, req); a.status != http.StatusOK {
+		t.Errorf("Content-Encoding identity: got %d %s, want 200", a.status, a.body)
 	}
 }
 

@@ -16,8 +16,12 @@ const (
 	RuleJSON = "json"
 	// RuleContentType is broken by a Content-Type the spec does not declare.
 	RuleContentType = "contentType"
-	// RuleBody is broken by a missing or empty body where one is required.
+	// RuleBody is broken by a missing or empty body where one is required,
+	// or one that could not be read whole.
 	RuleBody = "body"
+	// RuleContentEncoding is broken by a compressed body (a
+	// Content-Encoding other than identity), which the mock does not inflate.
+	RuleContentEncoding = "contentEncoding"
 	// RuleUnknownProperty marks a property the spec does not declare.
 	RuleUnknownProperty = "additionalProperties"
 )

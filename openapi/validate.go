@@ -200,9 +200,15 @@ func (v *Validator) checkContentType(contentType string) (*openapi3.MediaType, P
 		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"the Content-Type header is missing; send %s", joinOr(declared))}, false
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil || mt == nil {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == nil {
 		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"Content-Type %q is not accepted; send %s", contentType, joinOr(declared))}, false
+	}
+	// JSON is UTF-8 (RFC 8259); a body in another charset would be misread.
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+			"Content-Type %q: charset %q is not accepted; send UTF-8 (charset=utf-8, or no charset)", contentType, cs)}, false
 	}
 	return mt, Problem{}, true
 }

@@ -284,6 +284,8 @@ func TestValidateBodyLevelProblems(t *testing.T) {
 		{"blank body", "application/json", " \n", "body", "a JSON request body is required"},
 		{"no content type", "", string(valid), "contentType", "the Content-Type header is missing; send application/json"},
 		{"wrong content type", "text/plain", string(valid), "contentType", `Content-Type "text/plain" is not accepted; send application/json`},
+		{"another charset", "application/json; charset=euc-kr", string(valid), "contentType",
+			`Content-Type "application/json; charset=euc-kr": charset "euc-kr" is not accepted; send UTF-8 (charset=utf-8, or no charset)`},
 		{"unparsable content type", "application/json; charset", string(valid), "contentType", "is not accepted"},
 	}
 	v := newValidator(t, openapi.ValidatorConfig{})
