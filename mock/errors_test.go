@@ -230,10 +230,19 @@ func TestAccessLog(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody("a@b.co"))
 	post(t, srv, "/api/v1/users/bulk", "application/json", []byte(`{"params":[]}`))
+	typo := `{"params":[{"loginId":"typo@b.co","phoneNumber":"1","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`
+	post(t, srv, "/api/v1/users/bulk", "application/json", []byte(typo))
 	srv.Close()
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("got %d log lines, want 2:\n%s", len(lines), logs.String())
+	if len(lines) != 3 {
+		t.Fatalf("got %d log lines, want 3:\n%s", len(lines), logs.String())
+	}
+	var third map[string]any
+	if err := json.Unmarshal([]byte(lines[2]), &third); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := third["warning"].(string); third["status"] != 200.0 || !strings.HasPrefix(w, "params[0].phoneNumber: additionalProperties:") {
+		t.Errorf("third line: %v, want status 200 and the warning about phoneNumber", third)
 	}
 	var first, second map[string]any
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
@@ -243,7 +252,7 @@ func TestAccessLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first["method"] != "POST" || first["path"] != "/api/v1/users/bulk" || first["status"] != 200.0 ||
-		first["duration"] == nil || first["problem"] != nil {
+		first["duration"] == nil || first["problem"] != nil || first["warning"] != nil {
 		t.Errorf("first line: %v", first)
 	}
 	if second["status"] != 400.0 || second["problem"] != "params: minItems: must have at least 1 item, got 0" {

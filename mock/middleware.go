@@ -50,6 +50,10 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
 			attrs = append(attrs, slog.String("auth", err.Error()))
 		}
+		if w := c.Response().Header().Values(HeaderWarning); len(w) > 0 {
+			// The first, as for problems: a typo the client should see in the log.
+			attrs = append(attrs, slog.String("warning", w[0]))
+		}
 		if len(x.applied) > 0 {
 			attrs = append(attrs, slog.String("fault", x.appliedString()))
 		}
