@@ -123,7 +123,10 @@ var (
 )
 
 // New returns a mock server for cfg. It returns an error, never panics, when
-// cfg is invalid.
+// cfg is invalid. The server holds no goroutines, files or sockets of its own
+// (the caller serves it, with NewHTTPServer or httptest); whoever serves it
+// should call Drain, or Close, when shutting down, so that requests held by
+// fault waits end.
 func New(cfg Config) (*Server, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 // Command ncpmock runs a mock server of NCP's SSO "create users in batch"
-// endpoint, prints its spec, and (in later subcommands) generates data and
-// checks servers against the contract. Run "ncpmock help" for usage.
+// endpoint (serve), generates request bodies from its spec (gen), checks a
+// real or mock server against the contract (test), signs requests for the
+// API Gateway (sign) and prints the spec (spec). Run "ncpmock help" for usage.
 package main
 
 import (

@@ -69,7 +69,9 @@ func TestHelpAndVersion(t *testing.T) {
 		{[]string{"--help"}, "Commands:\n  serve "},
 		{[]string{"help"}, "Commands:\n  serve "},
 		{[]string{"help", "serve"}, "Usage: ncpmock serve [flags]"},
-		{[]string{"serve", "--help"}, "-strict"},
+		{[]string{"serve", "--help"}, "\n  --strict\n"},
+		{[]string{"help", "serve"}, "\n  --addr host:port\n    \thost:port to listen on (port 0 picks a free port) (default \"127.0.0.1:8780\")\n"},
+		{[]string{"help", "gen"}, "\n  --users M\n"},
 		{[]string{"--version"}, "ncpmock "},
 	}
 	for _, tc := range tests {
