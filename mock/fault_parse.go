@@ -133,9 +133,12 @@ func strictJSON(data []byte, v any) error {
 	return nil
 }
 
-// ParseFaultHeader reads one value of the X-Ncpmock-Fault header:
+// ParseFaultHeader reads one fault of the X-Ncpmock-Fault header:
 //
 //	kind[=value][; name=value]...
+//
+// (The server also takes several faults in one header value, joined by
+// commas, as browsers join repeated headers: "latency=200ms, status=503".)
 //
 // kind is a fault kind; the bare value sets the kind's main parameter
 // (latency: delay, status: status, garbage and truncated: bytes, slow-body:
@@ -218,6 +221,44 @@ func headerParams(parts []string, params map[string]any) error {
 		params[name] = v
 	}
 	return nil
+}
+
+// splitFaultList splits a header value that holds several faults joined by
+// commas, as browsers, proxies and some HTTP clients join repeated headers
+// ("latency=200ms, status=503"). It splits only at a comma outside quotes
+// that a fault kind follows, so that a comma inside an unquoted value (a
+// regular expression's {1,3}) stays where it is.
+func splitFaultList(value string) []string {
+	var list []string
+	start, quoted := 0, false
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case c == '\\' && quoted:
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted && startsWithKind(value[i+1:]):
+			list = append(list, value[start:i])
+			start = i + 1
+		}
+	}
+	return append(list, value[start:])
+}
+
+// startsWithKind reports whether s, after spaces, starts with a fault kind
+// that ends there or at '=', ';', ',' or a space.
+func startsWithKind(s string) bool {
+	s = strings.TrimLeft(s, " \t")
+	for _, k := range kinds() {
+		rest, ok := strings.CutPrefix(strings.ToLower(s[:min(len(s), len(k.name))]), k.name)
+		if !ok || rest != "" {
+			continue
+		}
+		if after := s[len(k.name):]; after == "" || strings.ContainsRune("=;, \t", rune(after[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitHeaderParts splits a header value at the semicolons outside quotes.

@@ -210,7 +210,19 @@ func FuzzParseFaultHeader(f *testing.F) {
 	for _, s := range []string{"status=503", `partial; loginId="^a;b"`, "latency; median=1ms; sigma=3", "hang=1s; probability=0.1", `status=500; body="\x00"`} {
 		f.Add(s)
 	}
+	f.Add("latency=200ms, status=503")
 	f.Fuzz(func(t *testing.T, header string) {
+		// Splitting a comma-joined value loses nothing and splits only
+		// before a fault kind.
+		parts := splitFaultList(header)
+		if joined := strings.Join(parts, ","); joined != header {
+			t.Fatalf("splitFaultList(%q) = %q, which joins to %q", header, parts, joined)
+		}
+		for _, p := range parts[1:] {
+			if !startsWithKind(p) {
+				t.Fatalf("splitFaultList(%q) split before %q, not a fault kind", header, p)
+			}
+		}
 		r, err := ParseFaultHeader(header)
 		if err != nil {
 			return

@@ -190,6 +190,52 @@ func TestLatencyAndOneOtherFaultApply(t *testing.T) {
 	}
 }
 
+// TestHeaderFaultsJoinedByCommas: a browser or proxy joins repeated
+// X-Ncpmock-Fault headers with ", "; each fault still applies, and a comma
+// inside a value (a quoted one, or a regular expression's {1,3}) is kept.
+func TestHeaderFaultsJoinedByCommas(t *testing.T) {
+	s := newTestServer(t, Config{})
+	var slept []time.Duration
+	s.sleep = func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}
+	rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"), HeaderFault, "latency=20ms, status=503")
+	if rec.Code != 503 || !slices.Equal(slept, []time.Duration{20 * time.Millisecond}) {
+		t.Fatalf("got status %d after sleeping %v, want 503 after 20ms", rec.Code, slept)
+	}
+	want := []string{"latency (header)", "status (header)"}
+	if got := rec.Header().Values(HeaderFaultApplied); !slices.Equal(got, want) {
+		t.Fatalf("got %s %q, want %q", HeaderFaultApplied, got, want)
+	}
+	rec = do(t, s, http.MethodPost, bulkPath, bulkBody("aa@example.com", "b@example.com"),
+		HeaderFault, `partial; loginId=^a{1,2}@; message="Taken, sorry."`)
+	results := decodeResults(t, rec.Body.Bytes())
+	if len(results) != 2 || results[0].Success || results[0].Message != "Taken, sorry." || !results[1].Success {
+		t.Fatalf("got %s, want aa@ failed with the quoted message and b@ created", rec.Body)
+	}
+}
+
+func TestSplitFaultList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"status=503", []string{"status=503"}},
+		{"latency=200ms, status=503", []string{"latency=200ms", " status=503"}},
+		{"latency; median=1ms,reset", []string{"latency; median=1ms", "reset"}},
+		{"hang, Partial=0.5", []string{"hang", " Partial=0.5"}},
+		{`status=500; body="a, status=1"`, []string{`status=500; body="a, status=1"`}},
+		{"partial; loginId=^a{1,3}$", []string{"partial; loginId=^a{1,3}$"}},
+		{"partial; loginId=^(x,statusy)", []string{"partial; loginId=^(x,statusy)"}},
+	}
+	for _, tc := range tests {
+		if got := splitFaultList(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("splitFaultList(%q): got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestHeaderFaultComesBeforeRules(t *testing.T) {
 	s := newTestServer(t, Config{Faults: []Rule{{ID: "r", Fault: &StatusFault{Status: 503}, Times: 1}}})
 	if rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"), HeaderFault, "status=429"); rec.Code != 429 {

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/ncpmock/ncpmock/openapi"
@@ -32,6 +33,19 @@ func (s *Server) injectFaults(next echo.HandlerFunc, bulk bool) echo.HandlerFunc
 	}
 }
 
+// faultValues returns the faults of the X-Ncpmock-Fault header values, one
+// fault each; a value with several joined by commas gives each.
+func faultValues(headers []string) []string {
+	if len(headers) == 1 && !strings.Contains(headers[0], ",") {
+		return headers
+	}
+	var out []string
+	for _, h := range headers {
+		out = append(out, splitFaultList(h)...)
+	}
+	return out
+}
+
 // bulkOnly reports whether a fault kind acts on the bulk endpoint's per-user
 // results, and so only there.
 func bulkOnly(kind string) bool {
@@ -42,7 +56,7 @@ func bulkOnly(kind string) bool {
 // rules that fire.
 func (s *Server) chooseFaults(x *exchange, headers []string, bulk bool) error {
 	var problems []openapi.Problem
-	for _, h := range headers {
+	for _, h := range faultValues(headers) {
 		r, err := parseFaultHeader(h)
 		if err == nil && !bulk && bulkOnly(r.Fault.Kind()) {
 			err = fmt.Errorf("%s acts on the results of POST .../users/bulk only", r.Fault.Kind())
