@@ -31,6 +31,7 @@ func TestStatusFaultBodies(t *testing.T) {
 		{"status=429", 429, "420", "Rate Limited", "", "1"},
 		{"status=429; code=400; retryAfter=60", 429, "400", "Quota Exceeded", "", "60"},
 		{"status=429; code=410; retryAfter=-1", 429, "410", "Throttle Limited", "", ""},
+		{"status=429; retryAfter=0", 429, "420", "Rate Limited", "", "0"},
 		{"status=500", 500, "900", "Unexpected Error", "", ""},
 		{"status=503", 503, "500", "Endpoint Error", "", ""},
 		{"status=503; retryAfter=3", 503, "500", "Endpoint Error", "", "3"},

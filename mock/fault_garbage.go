@@ -15,7 +15,7 @@ const maxGarbageBytes = 1 << 20
 // Header: garbage, garbage=64.
 type GarbageFault struct {
 	// Bytes is how many bytes to send; default DefaultGarbageBytes, at most 1 MiB.
-	Bytes int `json:"bytes,omitempty"`
+	Bytes int `json:"bytes,omitempty" zero:"leave it out for the default, 256"`
 }
 
 // Kind returns "garbage".

@@ -15,7 +15,7 @@ const DefaultHangMax = 30 * time.Second
 // Header: hang, hang=5s.
 type HangFault struct {
 	// Max is the longest the request is held; default DefaultHangMax.
-	Max Duration `json:"max,omitempty"`
+	Max Duration `json:"max,omitempty" zero:"leave it out for the default, 30s; to close at once, use the empty fault"`
 }
 
 // Kind returns "hang".

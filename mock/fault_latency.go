@@ -23,16 +23,16 @@ const DefaultLatencySigma = 0.5
 // latency; median=150ms; sigma=0.8.
 type LatencyFault struct {
 	// Delay is a fixed latency.
-	Delay Duration `json:"delay,omitempty"`
+	Delay Duration `json:"delay,omitempty" zero:"to add no latency, send no latency fault"`
 	// Min and Max bound a uniformly drawn latency.
 	Min Duration `json:"min,omitempty"`
-	Max Duration `json:"max,omitempty"`
+	Max Duration `json:"max,omitempty" zero:"max bounds a uniform latency from above"`
 	// Median and Sigma shape a log-normally drawn latency:
 	// Median * e^(Sigma * N(0,1)); Sigma defaults to DefaultLatencySigma.
-	Median Duration `json:"median,omitempty"`
-	Sigma  float64  `json:"sigma,omitempty"`
+	Median Duration `json:"median,omitempty" zero:"a log-normal latency has a median above 0"`
+	Sigma  float64  `json:"sigma,omitempty" zero:"leave it out for the default, 0.5"`
 	// Cap bounds any drawn latency; default DefaultLatencyCap.
-	Cap Duration `json:"cap,omitempty"`
+	Cap Duration `json:"cap,omitempty" zero:"leave it out for the default, 30s"`
 }
 
 // Kind returns "latency".

@@ -26,6 +26,11 @@ func setParams(f Fault, params map[string]any) error {
 		if err := setField(v.Field(i), params[name]); err != nil {
 			return fmt.Errorf("parameter %s: %w", name, err)
 		}
+		// Where the zero value stands for a default, a zero given on
+		// purpose would silently become that default.
+		if hint := v.Type().Field(i).Tag.Get("zero"); hint != "" && v.Field(i).IsZero() {
+			return fmt.Errorf("parameter %s: want more than 0; %s", name, hint)
+		}
 	}
 	return nil
 }
@@ -51,6 +56,14 @@ func paramList(fields map[string]int) string {
 }
 
 func setField(f reflect.Value, val any) error {
+	if f.Kind() == reflect.Pointer {
+		p := reflect.New(f.Type().Elem())
+		if err := setField(p.Elem(), val); err != nil {
+			return err
+		}
+		f.Set(p)
+		return nil
+	}
 	if f.Type() == durationType {
 		s, ok := val.(string)
 		if !ok {

@@ -17,7 +17,7 @@ func TestParseFaultHeader(t *testing.T) {
 	}{
 		{"status=503", &StatusFault{Status: 503}, 0},
 		{"Status=503", &StatusFault{Status: 503}, 0},
-		{" status = 429 ; code=410; retryAfter=5 ", &StatusFault{Status: 429, Code: "410", RetryAfter: 5}, 0},
+		{" status = 429 ; code=410; retryAfter=5 ", &StatusFault{Status: 429, Code: "410", RetryAfter: new(5)}, 0},
 		{`status=502; body="upstream; down"; contentType=text/plain`, &StatusFault{Status: 502, Body: "upstream; down", ContentType: "text/plain"}, 0},
 		{"latency=200ms", &LatencyFault{Delay: Duration(200 * time.Millisecond), Cap: Duration(DefaultLatencyCap)}, 0},
 		{"latency; min=100ms; max=300ms", &LatencyFault{Min: Duration(100 * time.Millisecond), Max: Duration(300 * time.Millisecond), Cap: Duration(DefaultLatencyCap)}, 0},
@@ -77,6 +77,15 @@ func TestParseFaultHeaderErrors(t *testing.T) {
 		{"contract-break=too-few; field=name", "field: only for wrong-type and missing-field"},
 		{"slow-body; chunks=1", "chunks 1: want 2 to 1000"},
 		{"garbage=2", "bytes 2: want 3 to"},
+		{"status=302", "status 302: want an HTTP status from 400 to 599 (200 to 599 with a body)"},
+		// A zero that would silently become the default is refused.
+		{"latency=0s", "parameter delay: want more than 0; to add no latency, send no latency fault"},
+		{"latency; median=100ms; sigma=0", "parameter sigma: want more than 0; leave it out for the default, 0.5"},
+		{"hang=0s", "parameter max: want more than 0; leave it out for the default, 30s"},
+		{"slow-body=0s", "parameter duration: want more than 0; leave it out for the default, 5s"},
+		{"slow-body; chunks=0", "parameter chunks: want more than 0"},
+		{"garbage=0", "parameter bytes: want more than 0; leave it out for the default, 256"},
+		{`partial; loginId="^a"; fraction=0`, "parameter fraction: want more than 0; a fraction of 0 fails no user"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.header, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 type PartialFault struct {
 	// Fraction in [0, 1] is each candidate user's chance to fail; default 1
 	// when LoginID is set, required otherwise.
-	Fraction float64 `json:"fraction,omitempty"`
+	Fraction float64 `json:"fraction,omitempty" zero:"a fraction of 0 fails no user; leave it out to fail every user loginId matches"`
 	// LoginID is a regular expression (RE2, unanchored) choosing the users
 	// that may fail; empty means every user.
 	LoginID string `json:"loginId,omitempty"`

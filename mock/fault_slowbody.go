@@ -22,10 +22,10 @@ const (
 type SlowBodyFault struct {
 	// Duration is the time from the headers to the last byte; default
 	// DefaultSlowBodyDuration.
-	Duration Duration `json:"duration,omitempty"`
+	Duration Duration `json:"duration,omitempty" zero:"leave it out for the default, 5s"`
 	// Chunks is how many pieces the body comes in, 2 to 1000; default
 	// DefaultSlowBodyChunks (fewer when the body is shorter).
-	Chunks int `json:"chunks,omitempty"`
+	Chunks int `json:"chunks,omitempty" zero:"leave it out for the default, 10"`
 }
 
 // Kind returns "slow-body".

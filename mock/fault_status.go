@@ -33,9 +33,9 @@ type StatusFault struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Details string `json:"details,omitempty"`
-	// RetryAfter is the Retry-After header in seconds: 0 means 1 for 429
-	// and none otherwise; -1 means none.
-	RetryAfter int `json:"retryAfter,omitempty"`
+	// RetryAfter is the Retry-After header in seconds (0 asks to retry at
+	// once); nil means 1 for 429 and none otherwise; -1 means none.
+	RetryAfter *int `json:"retryAfter,omitempty"`
 	// Body replaces the NCP-shaped body with these exact bytes.
 	Body string `json:"body,omitempty"`
 	// ContentType of Body; default application/json.
@@ -53,13 +53,16 @@ func (f *StatusFault) check() error {
 		lowest = 200
 	}
 	if f.Status < lowest || f.Status > 599 {
+		if f.Body == "" && f.Status >= 200 && f.Status < 400 {
+			return fmt.Errorf("status %d: want an HTTP status from 400 to 599 (200 to 599 with a body)", f.Status)
+		}
 		return fmt.Errorf("status %d: want an HTTP status from %d to 599", f.Status, lowest)
 	}
 	if f.Body != "" && (f.Code != "" || f.Message != "" || f.Details != "") {
 		return errors.New("body replaces the NCP-shaped body: drop code, message and details, or body")
 	}
-	if f.RetryAfter < -1 || f.RetryAfter > 86400 {
-		return fmt.Errorf("retryAfter %d: want seconds from 0 to 86400, or -1 for none", f.RetryAfter)
+	if r := f.RetryAfter; r != nil && (*r < -1 || *r > 86400) {
+		return fmt.Errorf("retryAfter %d: want seconds from 0 to 86400, or -1 for none", *r)
 	}
 	header := f.header()
 	if f.Body != "" {
@@ -95,11 +98,14 @@ func (f *StatusFault) gatewayError(header http.Header) *GatewayErrorStatus {
 }
 
 func (f *StatusFault) header() http.Header {
-	secs := f.RetryAfter
-	if secs == 0 && f.Status == http.StatusTooManyRequests {
+	secs := -1
+	switch {
+	case f.RetryAfter != nil:
+		secs = *f.RetryAfter
+	case f.Status == http.StatusTooManyRequests:
 		secs = 1
 	}
-	if secs <= 0 {
+	if secs < 0 {
 		return nil
 	}
 	return http.Header{headerRetryHint: {strconv.Itoa(secs)}}
