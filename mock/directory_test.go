@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -487,5 +488,26 @@ func TestDirectoryFaults(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDirectoryOnlyBulkFaultRefused: a partial or contract-break rule whose
+// path reaches only the directory could never fire, so it is refused when
+// added, from Config and from the admin API alike.
+func TestDirectoryOnlyBulkFaultRefused(t *testing.T) {
+	rule := Rule{ID: "p", Fault: &PartialFault{Fraction: 0.5}, Match: Match{Path: apiBase + "/users"}}
+	_, err := New(Config{Faults: []Rule{rule}})
+	var fe *FaultError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), `partial acts on the results of POST /api/v1/users/bulk or /users/bulk only; match.path "/api/v1/users" does not reach it`) {
+		t.Fatalf("New: got %v, want a *FaultError saying the rule cannot reach the bulk endpoint", err)
+	}
+	s := newTestServer(t, Config{})
+	rec := do(t, s, http.MethodPost, PathAdminFaults, `{"fault":"contract-break","params":{"variant":"too-few"},"match":{"path":"/api/v1/users/check-login-id"}}`)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "contract-break acts on the results of POST") {
+		t.Fatalf("admin API: got %d %s, want 400 naming the reach", rec.Code, rec.Body)
+	}
+	// A prefix that covers the bulk endpoint is fine.
+	if _, err := s.AddFaults(Rule{Fault: &PartialFault{Fraction: 0.5}, Match: Match{Path: apiBase + "/*"}}); err != nil {
+		t.Fatalf("partial on %s/*: %v", apiBase, err)
 	}
 }

@@ -207,12 +207,17 @@ func (c *compiledRule) compileRegexps() error {
 	return nil
 }
 
+// pathMatches reports whether match.path selects path.
+func (c *compiledRule) pathMatches(path string) bool {
+	return path == c.path || c.prefix && strings.HasPrefix(path, c.path)
+}
+
 // matches reports whether the rule selects r, whose body holds loginIDs.
 func (c *compiledRule) matches(r *http.Request, loginIDs []string) bool {
 	if c.method != "" && c.method != r.Method {
 		return false
 	}
-	if c.rule.Match.Path != "" && !(r.URL.Path == c.path || c.prefix && strings.HasPrefix(r.URL.Path, c.path)) {
+	if c.rule.Match.Path != "" && !c.pathMatches(r.URL.Path) {
 		return false
 	}
 	for _, h := range c.headers {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -19,7 +20,8 @@ var (
 // faultTable holds the active fault rules and their counters. It is safe for
 // concurrent use; reads on the hot path are one atomic load.
 type faultTable struct {
-	size atomic.Int64 // len(rules), read without the lock
+	size      atomic.Int64 // len(rules), read without the lock
+	bulkPaths []string     // the bulk endpoint's paths, where partial and contract-break act
 
 	mu      sync.Mutex
 	rules   []*compiledRule
@@ -28,8 +30,8 @@ type faultTable struct {
 	initID  int            // nextID after adding them
 }
 
-func newFaultTable(initial []Rule) (*faultTable, error) {
-	t := &faultTable{}
+func newFaultTable(initial []Rule, bulkPaths []string) (*faultTable, error) {
+	t := &faultTable{bulkPaths: bulkPaths}
 	if _, err := t.add(initial...); err != nil {
 		return nil, err
 	}
@@ -49,6 +51,9 @@ func (t *faultTable) add(rules ...Rule) ([]Rule, error) {
 	compiled := make([]*compiledRule, len(rules))
 	for i, r := range rules {
 		c, err := compileRule(r)
+		if err == nil {
+			err = t.checkReach(c)
+		}
 		if err != nil {
 			return nil, &FaultError{Where: ruleWhere(i+1, r.ID), Err: err}
 		}
@@ -73,6 +78,22 @@ func (t *faultTable) add(rules ...Rule) ([]Rule, error) {
 	t.rules = append(slices.Clip(t.rules), compiled...)
 	t.size.Store(int64(len(t.rules)))
 	return added, nil
+}
+
+// checkReach refuses a rule that could never fire: a fault that acts on the
+// bulk endpoint's per-user results whose match.path names no bulk path (the
+// directory's, say), which would otherwise sit in the table at 0 hits.
+func (t *faultTable) checkReach(c *compiledRule) error {
+	if !bulkOnly(c.rule.Fault.Kind()) || c.rule.Match.Path == "" || t.bulkPaths == nil {
+		return nil
+	}
+	for _, p := range t.bulkPaths {
+		if c.pathMatches(p) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s acts on the results of POST %s only; match.path %q does not reach it",
+		c.rule.Fault.Kind(), strings.Join(t.bulkPaths, " or "), c.rule.Match.Path)
 }
 
 func (t *faultTable) freeID(taken map[string]bool) string {

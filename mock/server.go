@@ -139,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	faults, err := newFaultTable(cfg.Faults)
+	faults, err := newFaultTable(cfg.Faults, cfg.Spec.ServerPaths())
 	if err != nil {
 		return nil, fmt.Errorf("mock: faults: %w", err)
 	}
