@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -42,11 +43,16 @@ func ParseRules(data []byte) ([]Rule, error) {
 		return nil, &FaultError{Err: err}
 	}
 	rules := make([]Rule, 0, len(raws))
+	seen := make(map[string]int, len(raws))
 	for i, raw := range raws {
 		r, err := decodeRule(raw)
+		if err == nil && r.ID != "" && seen[r.ID] > 0 {
+			err = fmt.Errorf("id %q is rule %d's already; give each rule its own", r.ID, seen[r.ID])
+		}
 		if err != nil {
 			return nil, &FaultError{Where: ruleWhere(i+1, ruleID(raw)), Err: err}
 		}
+		seen[r.ID] = i + 1
 		rules = append(rules, r)
 	}
 	return rules, nil
@@ -93,7 +99,7 @@ func splitRules(js []byte) ([]json.RawMessage, error) {
 		}
 		var doc rulesDoc
 		if err := strictJSON(js, &doc); err != nil {
-			return nil, fmt.Errorf("read rules: %w", err)
+			return nil, fmt.Errorf("read rules: %w", fieldError(err, "a document has only faults"))
 		}
 		return doc.Faults, nil
 	}
@@ -103,12 +109,57 @@ func splitRules(js []byte) ([]json.RawMessage, error) {
 func decodeRule(raw json.RawMessage) (Rule, error) {
 	var j ruleJSON
 	if err := strictJSON(raw, &j); err != nil {
-		return Rule{}, err
+		return Rule{}, fieldError(err, "a rule has id, fault, params, probability, match (method, path, headers, loginId) and times")
 	}
 	if j.Fault == "" {
 		return Rule{}, errors.New(`no "fault"; want one of ` + kindNames())
 	}
 	return j.rule()
+}
+
+// fieldError says in the file's terms what encoding/json found wrong: the
+// field and the type it wants, or the unknown field and, from known, those
+// there are.
+func fieldError(err error, known string) error {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		field := ute.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Errorf("%s: want %s, got %s", field, jsonTypeName(ute.Type), article(ute.Value))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("unknown field %s; %s", name, known)
+	}
+	return err
+}
+
+func jsonTypeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64, reflect.Uint64:
+		return "an integer"
+	case reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	}
+	return "an object"
+}
+
+// article puts "a" or "an" before the name of a JSON type ("string", "array").
+func article(jsonType string) string {
+	if jsonType != "" && strings.ContainsRune("aeiou", rune(jsonType[0])) {
+		return "an " + jsonType
+	}
+	return "a " + jsonType
 }
 
 // ruleID returns a raw rule's id, if it has one, for error messages.

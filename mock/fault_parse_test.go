@@ -169,7 +169,11 @@ func TestParseRulesErrors(t *testing.T) {
 		{"", "no rules: the document is empty"},
 		{`{"faults": [{"fault": "reset"}, {"id": "x", "fault": "status", "params": {"status": "oops"}}]}`,
 			`rule 2 (id "x"): status: parameter status: want an integer, got "oops"`},
-		{`[{"fault": "reset", "prob": 1}]`, `rule 1: json: unknown field "prob"`},
+		{`[{"fault": "reset", "prob": 1}]`, `rule 1: unknown field "prob"; a rule has id, fault, params, probability, match`},
+		{"- fault: reset\n  probability: \"0.5\"", `rule 1: probability: want a number, got a string`},
+		{"- fault: reset\n  times: [2]", `rule 1: times: want an integer, got an array`},
+		{"- fault: reset\n  match: {headers: {X-A: 1}}", `rule 1: match.headers: want a string, got a number`},
+		{"- {id: x, fault: reset}\n- {id: y, fault: empty}\n- {id: x, fault: hang}", `rule 3 (id "x"): id "x" is rule 1's already`},
 		{`[{"params": {}}]`, `rule 1: no "fault"; want one of latency`},
 		{`[{"fault": "reset", "match": {"loginId": "("}}]`, "rule 1: match.loginId: error parsing regexp"},
 		{`[{"fault": "reset", "match": {"headers": {"X-A": "["}}}]`, "rule 1: match.headers[X-A]: error parsing regexp"},
@@ -177,7 +181,7 @@ func TestParseRulesErrors(t *testing.T) {
 		{`[{"fault": "reset", "times": -1}]`, "rule 1: times -1: want 0 (no limit) or more"},
 		{`[{"id": "a b", "fault": "reset"}]`, `rule 1 (id "a b"): id "a b": want 1 to 64 letters`},
 		{"faults:\n  - fault: [unclosed", "read YAML: "},
-		{"faults: {fault: reset}", "read rules: json: cannot unmarshal object"},
+		{"faults: {fault: reset}", "read rules: faults: want a list, got an object"},
 		{`{"faults": [{"fault": "reset"}]} trailing`, "read rules: invalid character"},
 	}
 	for _, tc := range tests {
