@@ -27,6 +27,8 @@ printf '{"params":[{"loginId":"%s@example.com","accessRules":{"consoleAccessAllo
 printf '{"params":[%s],"%s":1}' "$user" "$mb" >"$tmp/1mb-property-name.json"
 { printf '{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false},"tags":{'
   awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%s\"k%d\":\"v\"", (i ? "," : ""), i }'; printf '}}]}'; } >"$tmp/100k-tags.json"
+{ printf '{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}'
+  awk 'BEGIN { for (i = 0; i < 80000; i++) printf ",\"k%d\":1", i }'; printf '}]}'; } >"$tmp/80k-unknown-keys.json"
 
 coproc SRV { exec /usr/bin/time -v -o "$tmp/time" "$bin" serve --addr 127.0.0.1:0 --log-format none --max-body-bytes 67108864 --seed 1; }
 read -r line <&"${SRV[0]}" # "ncpmock listening on URL ...": ready
@@ -35,7 +37,7 @@ ncpmock_pid=$(pgrep -P "$SRV_PID")
 trap 'kill -TERM "$ncpmock_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 printf '%-20s %9s %6s %10s %8s\n' body bytes status answer seconds
-for f in million-numbers million-objects million-top-level 100k-users nesting-10k 1mb-loginid 1mb-property-name 100k-tags; do
+for f in million-numbers million-objects million-top-level 100k-users nesting-10k 1mb-loginid 1mb-property-name 100k-tags 80k-unknown-keys; do
 	rc=0
 	out=$(curl -s -o "$tmp/answer" -w '%{http_code} %{size_download} %{size_header} %{time_total}' \
 		-H 'Content-Type: application/json' --data-binary @"$tmp/$f.json" "$url/api/v1/users/bulk") || rc=$?

@@ -117,9 +117,13 @@ func TestHostileJSON(t *testing.T) {
 		{name: "1 MB tag value", body: user(`,"tags":{"a":"` + mb + `"}`), status: 200},
 		{name: "1 MB unknown property name", body: user(`,"` + mb + `":1`), status: 200},
 		{name: "100,000 tags", body: user(`,"tags":{` + distinctKeys(1e5) + `}`), status: 400, field: "params[0].tags", rule: "maxProperties"},
-		{name: "20,000 unknown properties", body: user("," + distinctKeys(2e4)), status: 200},
-		{name: "20,000 unknown properties, strict", body: user("," + distinctKeys(2e4)), strict: true, status: 400,
-			field: "", rule: mock.RuleTooManyProblems, maxAnswer: 256 << 10},
+		{name: "1,000 unknown properties", body: user("," + distinctKeys(1e3)), status: 200},
+		{name: "1,000 unknown properties, strict", body: user("," + distinctKeys(1e3)), strict: true, status: 400,
+			field: "", rule: openapi.RuleUnknownProperty, maxAnswer: 256 << 10},
+		{name: "80,000 unknown properties", body: user("," + distinctKeys(8e4)), status: 400, rule: openapi.RuleMaxUndeclared},
+		{name: "80,000 unknown properties, strict", body: user("," + distinctKeys(8e4)), strict: true, status: 400, rule: openapi.RuleMaxUndeclared},
+		{name: "800 unknown properties in each of 100 users", body: `{"params":[` + repeatJoin(strings.TrimSuffix(okUser, "}")+","+distinctKeys(800)+"}", 100) + `]}`,
+			status: 400, rule: openapi.RuleMaxUndeclared},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -100,7 +100,7 @@ func compareOn(t testing.TB, fast, ref *Validator, contentType string, body []by
 	if !reflect.DeepEqual(decoded, want) {
 		t.Fatalf("body %q\nDecode:\n%sreference:\n%s", truncate(body), decoded, want)
 	}
-	_, _, done := fast.fast.validate(string(body), fast.strict, fast.depthLimit(), nil)
+	_, _, done := fast.fast.validate(string(body), fast.strict, fast.depthLimit(), fast.undeclaredLimit(), nil)
 	return done
 }
 

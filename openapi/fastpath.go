@@ -73,11 +73,11 @@ func (f *fastPath) handles(mt *openapi3.MediaType, contentType string) bool {
 
 // validate runs one pass over body; done is false when the pass gave up and
 // the reference must decide.
-func (f *fastPath) validate(body string, strict bool, maxDepth int, dst any) (warnings []Problem, err error, done bool) {
+func (f *fastPath) validate(body string, strict bool, maxDepth, maxUndeclared int, dst any) (warnings []Problem, err error, done bool) {
 	p := f.pool.Get().(*pass)
 	defer f.release(p)
 	p.reset(body)
-	p.maxDepth = maxDepth
+	p.maxDepth, p.maxUndeclared = maxDepth, maxUndeclared
 	d, root := f.decoding(dst)
 	var b *binding
 	if d != nil && d.bind != nil {

@@ -25,8 +25,11 @@ type pass struct {
 	i        int
 	bad      bool // the body is not JSON the pass reads: ask the reference
 	depth    int
-	maxDepth int      // deeper bodies are Prescan's to refuse
-	sole     *Problem // set with bad: the one problem of the body, as Prescan reports it
+	maxDepth int // deeper bodies are Prescan's to refuse
+	// maxUndeclared bounds the undeclared properties reported; a body with
+	// more is Prescan's to refuse (which counts them as it does).
+	maxUndeclared int
+	sole          *Problem // set with bad: the one problem of the body, as Prescan reports it
 
 	path     []step
 	problems []record // kin-openapi's and x-max-bytes problems
@@ -316,6 +319,11 @@ func (p *pass) report(rule, msg string) {
 }
 
 func (p *pass) reportUnknown(msg string) {
+	if len(p.unknown) >= p.maxUndeclared {
+		// Counting the repeats of a key, which Prescan counts too.
+		p.bad = true
+		return
+	}
 	p.unknown = append(p.unknown, record{locatedProblem: newProblem(p.segments(), RuleUnknownProperty, msg)})
 }
 

@@ -15,20 +15,34 @@ const DefaultMaxDepth = 64
 // RuleMaxDepth is broken by a body nested deeper than the validator allows.
 const RuleMaxDepth = "maxDepth"
 
+// DefaultMaxUndeclared is how many properties the spec does not declare a
+// body may hold in all unless ValidatorConfig.MaxUndeclared says otherwise:
+// far more than typos, and few enough that their warnings stay small.
+const DefaultMaxUndeclared = 1000
+
+// RuleMaxUndeclared is broken by a body with more undeclared properties than
+// the validator allows.
+const RuleMaxUndeclared = "maxUndeclared"
+
 // Prescan refuses, in one pass over the bytes and before any decoding, a body
 // whose size alone would make validation slow or its answer huge: an array
 // longer than its schema's maxItems, an object with more properties than its
 // schema's maxProperties, an array where the schema wants an object or the
-// other way round, or nesting deeper than maxDepth (DefaultMaxDepth when 0
-// or less). It
+// other way round, nesting deeper than maxDepth (DefaultMaxDepth when 0
+// or less), or more than DefaultMaxUndeclared properties the spec does not
+// declare. It
 // returns the first such problem and false, or true when it found none. It
 // does not check that the body is well-formed JSON; what it cannot follow it
 // leaves to the decoder.
 func Prescan(schema *openapi3.Schema, body []byte, maxDepth int) (Problem, bool) {
+	return prescan(schema, body, maxDepth, DefaultMaxUndeclared)
+}
+
+func prescan(schema *openapi3.Schema, body []byte, maxDepth, maxUndeclared int) (Problem, bool) {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	s := scanner{body: body, maxDepth: maxDepth, root: schema, over: -1}
+	s := scanner{body: body, maxDepth: maxDepth, maxUndeclared: maxUndeclared, root: schema, over: -1}
 	s.run()
 	if s.problem == nil {
 		return Problem{}, true
@@ -60,11 +74,14 @@ type scanner struct {
 	maxDepth int
 	root     *openapi3.Schema
 	stack    []scanFrame
-	over     int    // index in stack of the container over its limit; -1 for none
-	overRule string // maxItems or maxProperties
-	limit    uint64
-	problem  *Problem
-	rootDone bool // the top-level value has started
+	// Undeclared properties seen, each repeat of a key counted, and how
+	// many are allowed.
+	undeclared, maxUndeclared int
+	over                      int    // index in stack of the container over its limit; -1 for none
+	overRule                  string // maxItems or maxProperties
+	limit                     uint64
+	problem                   *Problem
+	rootDone                  bool // the top-level value has started
 }
 
 func (s *scanner) run() {
@@ -175,6 +192,14 @@ func (s *scanner) key(top *scanFrame, quoted []byte) {
 		return
 	}
 	top.child = childOfObject(top.schema, name)
+	if top.child == nil && undeclaredIn(top.schema) {
+		if s.undeclared++; s.undeclared > s.maxUndeclared {
+			// A problem of the whole body, wherever the count ran over.
+			s.problem = &Problem{Rule: RuleMaxUndeclared, Message: fmt.Sprintf(
+				"the body has more than %d properties the spec does not declare (a limit of ncpmock's)", s.maxUndeclared)}
+			return
+		}
+	}
 	if m := top.schema.MaxProps; m != nil && uint64(top.count) > *m && s.over < 0 {
 		s.over, s.overRule, s.limit = len(s.stack)-1, "maxProperties", *m
 	}
@@ -236,6 +261,14 @@ func (s *scanner) fail(seg segment, rule, msg string) {
 	}
 	p := newProblem(path, rule, msg).Problem
 	s.problem = &p
+}
+
+// undeclaredIn reports whether a key that s does not declare is an
+// undeclared property, as the validator reports one: s is an object schema
+// that neither allows nor refuses other properties itself.
+func undeclaredIn(s *openapi3.Schema) bool {
+	ap := s.AdditionalProperties
+	return allowsType(s, openapi3.TypeObject) && ap.Schema == nil && ap.Has == nil && len(s.AnyOf) == 0 && len(s.OneOf) == 0
 }
 
 func childOfObject(s *openapi3.Schema, name string) *openapi3.Schema {

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,21 @@ func TestPrescan(t *testing.T) {
 		}
 		return `{"params":[{"loginId":"a@b.io","accessRules":{},"tags":{` + b.String() + `}}]}`
 	}
+	// undeclared returns a body of two users with n undeclared keys in all,
+	// some repeated, some at the top level, and inside one of them
+	// nested keys that no schema speaks for (and so are not counted).
+	undeclared := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"x0":{"a":1,"b":2},"params":[{"loginId":"a@b.io",`)
+		for i := 1; i < n; i++ {
+			if i == n/2 {
+				b.WriteString(`"accessRules":{}},{`)
+			}
+			fmt.Fprintf(&b, `"x%d":%d,`, i%(n/3+1), i)
+		}
+		b.WriteString(`"loginId":"b@b.io"}]}`)
+		return b.String()
+	}
 	tests := []struct {
 		name  string
 		body  string
@@ -42,6 +58,9 @@ func TestPrescan(t *testing.T) {
 		{name: "101 users", body: users(101), field: "params", rule: "maxItems", msg: "must have at most 100 items, got 101"},
 		{name: "a million numbers", body: `{"params":[` + strings.Repeat("0,", 999999) + `0]}`, field: "params", rule: "maxItems", msg: "got 1000000"},
 		{name: "escaped key is still params", body: `{"\u0070arams":[` + strings.Repeat("1,", 100) + `1]}`, field: "params", rule: "maxItems"},
+		{name: "1000 undeclared properties", body: undeclared(DefaultMaxUndeclared)},
+		{name: "1001 undeclared properties", body: undeclared(DefaultMaxUndeclared + 1), field: "", rule: RuleMaxUndeclared,
+			msg: "the body has more than 1000 properties the spec does not declare"},
 		{name: "21 tags", body: tags(21), field: "params[0].tags", rule: "maxProperties", msg: "must have at most 20 properties, got 21"},
 		{name: "text after the top-level value", body: `{"params":[]} [[[[`},
 		{name: "top-level array", body: `[` + strings.Repeat("0,", 999) + `0]`, field: "", rule: "type", msg: "must be an object, got array"},

@@ -31,6 +31,10 @@ type ValidatorConfig struct {
 	// MaxDepth is the deepest nesting of arrays and objects accepted;
 	// zero means DefaultMaxDepth.
 	MaxDepth int
+	// MaxUndeclared is how many properties the spec does not declare a body
+	// may hold in all (each is a warning, or a problem when Strict); zero
+	// means DefaultMaxUndeclared.
+	MaxUndeclared int
 }
 
 // Validator checks request bodies of the createUsersBulk operation against the
@@ -40,6 +44,7 @@ type Validator struct {
 	spec        *Spec
 	strict      bool
 	maxDepth    int
+	maxUndecl   int
 	opts        *openapi3filter.Options
 	fast        *fastPath // nil: the reference validates every body
 	why         error     // why fast is nil
@@ -60,13 +65,24 @@ func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
 	if cfg.MaxDepth < 0 {
 		return nil, fmt.Errorf("new validator: max depth %d: want 0 (default) or more", cfg.MaxDepth)
 	}
-	v := &Validator{spec: spec, strict: cfg.Strict, maxDepth: cfg.MaxDepth, opts: opts}
+	if cfg.MaxUndeclared < 0 {
+		return nil, fmt.Errorf("new validator: max undeclared %d: want 0 (default) or more", cfg.MaxUndeclared)
+	}
+	v := &Validator{spec: spec, strict: cfg.Strict, maxDepth: cfg.MaxDepth, maxUndecl: cfg.MaxUndeclared, opts: opts}
 	if cfg.Reference {
 		v.why = errReferenceChosen
 	} else {
 		v.fast, v.why = newFastPath(spec)
 	}
 	return v, nil
+}
+
+// undeclaredLimit is how many undeclared properties a body may hold.
+func (v *Validator) undeclaredLimit() int {
+	if v.maxUndecl <= 0 {
+		return DefaultMaxUndeclared
+	}
+	return v.maxUndecl
 }
 
 // depthLimit is the deepest nesting accepted.
@@ -141,7 +157,7 @@ func (v *Validator) check(ctx context.Context, contentType string, body []byte, 
 		}}}
 	}
 	if v.fast != nil && v.fast.handles(mt, contentType) {
-		if warnings, err, done := v.fast.validate(text, v.strict, v.depthLimit(), dst); done {
+		if warnings, err, done := v.fast.validate(text, v.strict, v.depthLimit(), v.undeclaredLimit(), dst); done {
 			return warnings, err
 		}
 		// The pass gave up (malformed or unusual JSON): the reference decides.
@@ -163,7 +179,7 @@ func (v *Validator) check(ctx context.Context, contentType string, body []byte, 
 func (v *Validator) reference(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
 	// Bodies far outside the spec (a million users, deep nesting) are refused
 	// before kin-openapi decodes them; the compiled pass gives them up to here.
-	if p, ok := Prescan(v.spec.RequestSchema(), body, v.depthLimit()); !ok && !v.skipPrescan {
+	if p, ok := prescan(v.spec.RequestSchema(), body, v.depthLimit(), v.undeclaredLimit()); !ok && !v.skipPrescan {
 		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	value, err := decodeJSON(body)

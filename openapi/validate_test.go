@@ -384,3 +384,38 @@ func TestValidateKeepsNoStateBetweenRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxUndeclared: a body may hold MaxUndeclared undeclared properties in
+// all, warned about (or, strict, refused one by one); one more and the whole
+// body is refused for that alone, by the compiled validator and the
+// reference alike.
+func TestMaxUndeclared(t *testing.T) {
+	body := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"params":[{"loginId":"a@b.io","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"typo%d":1`, i)
+		}
+		b.WriteString(`}]}`)
+		return []byte(b.String())
+	}
+	for _, reference := range []bool{false, true} {
+		for _, strict := range []bool{false, true} {
+			v := newValidator(t, openapi.ValidatorConfig{MaxUndeclared: 5, Reference: reference, Strict: strict})
+			name := fmt.Sprintf("reference=%t strict=%t", reference, strict)
+			warnings, err := v.Validate(t.Context(), "application/json", body(5))
+			if got := len(warnings); strict && err == nil || !strict && (err != nil || got != 5) {
+				t.Errorf("%s, 5 undeclared: got %d warnings and %v, want 5 warnings (strict: 5 problems)", name, got, err)
+			}
+			_, err = v.Validate(t.Context(), "application/json", body(6))
+			var verr *openapi.ValidationError
+			if !errors.As(err, &verr) || len(verr.Problems) != 1 || verr.Problems[0].Rule != openapi.RuleMaxUndeclared ||
+				verr.Problems[0].Message != "the body has more than 5 properties the spec does not declare (a limit of ncpmock's)" {
+				t.Errorf("%s, 6 undeclared: got %v, want the one maxUndeclared problem", name, err)
+			}
+		}
+	}
+	if _, err := openapi.NewValidator(embedded(t), openapi.ValidatorConfig{MaxUndeclared: -1}); err == nil {
+		t.Error("MaxUndeclared -1: got no error")
+	}
+}
