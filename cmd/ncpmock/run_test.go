@@ -42,6 +42,7 @@ func TestUsageErrors(t *testing.T) {
 		{"port out of range", []string{"serve", "--addr", "127.0.0.1:99999"}, `port "99999": want 0 to 65535`},
 		{"missing spec", []string{"serve", "--spec", "/nonexistent/spec.yaml"}, "serve: --spec: load spec: open /nonexistent/spec.yaml"},
 		{"missing faults file", []string{"serve", "--faults", "/nonexistent/faults.yaml"}, "serve: --faults: open /nonexistent/faults.yaml"},
+		{"token with the admin API off", []string{"serve", "--no-admin", "--admin-token", "t"}, "serve: --admin-token and --no-admin"},
 		{"missing credentials", []string{"serve", "--auth", "ncp", "--credentials", "/nonexistent/keys"}, "serve: --credentials: open /nonexistent/keys"},
 		{"bad body limit", []string{"serve", "--max-body-bytes", "0"}, "--max-body-bytes 0: want a positive number"},
 		{"extra argument", []string{"serve", "now"}, `serve: unexpected argument "now"`},

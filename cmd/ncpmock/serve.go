@@ -76,6 +76,10 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("serve: unexpected argument %q", args[0])}
 		}
+		if o.noAdmin && o.adminToken != "" {
+			// (A token in the environment is fine: it may be set for every run.)
+			return &usageError{msg: "serve: --admin-token and --no-admin: with the admin API off, no token guards anything; drop one"}
+		}
 		if o.adminToken == "" {
 			o.adminToken = e.getenv(envAdminToken)
 		}
@@ -121,7 +125,7 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		ln.Close()
 		return err
 	}
-	url := "http://" + ln.Addr().String()
+	url := "http://" + displayAddr(o.addr, ln.Addr())
 	fmt.Fprintf(e.stdout, "ncpmock listening on %s (seed %d; replay with --seed %d)\n", url, srv.Seed(), srv.Seed())
 	for _, p := range srv.Spec().ServerPaths() {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
@@ -141,6 +145,21 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		fmt.Fprintf(e.stdout, "  requests are validated by kin-openapi (slower): %v\n", why)
 	}
 	return serveUntilDone(ctx, e, ln, hs, o.shutdown)
+}
+
+// displayAddr is the address to print for a listener: its own, but for an
+// unspecified host (0.0.0.0, ::, none), which Go reports as [::], the host as
+// given, so that --addr 0.0.0.0:8780 is announced as such.
+func displayAddr(given string, addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	host, _, err := net.SplitHostPort(given)
+	if !ok || err != nil || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
 // checkAddr refuses an --addr that no listener could take, as a mistake in

@@ -145,3 +145,22 @@ func TestExampleFaultsFile(t *testing.T) {
 		t.Fatalf("got rules %s, want %s", got, want)
 	}
 }
+
+func TestDisplayAddr(t *testing.T) {
+	tests := []struct {
+		given string
+		addr  *net.TCPAddr
+		want  string
+	}{
+		{"0.0.0.0:0", &net.TCPAddr{IP: net.IPv6unspecified, Port: 41000}, "0.0.0.0:41000"},
+		{":8780", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8780}, "0.0.0.0:8780"},
+		{"[::]:8780", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8780}, "[::]:8780"},
+		{"127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 41001}, "127.0.0.1:41001"},
+		{"localhost:8780", &net.TCPAddr{IP: net.IPv6loopback, Port: 8780}, "[::1]:8780"},
+	}
+	for _, tc := range tests {
+		if got := displayAddr(tc.given, tc.addr); got != tc.want {
+			t.Errorf("displayAddr(%q, %s): got %q, want %q", tc.given, tc.addr, got, tc.want)
+		}
+	}
+}
