@@ -9,8 +9,15 @@ import (
 	"time"
 )
 
+// maxShownPerCheck is how many failures of one check WriteCase spells out
+// for a case; a server that gets one field wrong for 100 users fails the
+// same check 100 times, and the rest are counted (the JSON and JUnit
+// reports keep them all).
+const maxShownPerCheck = 3
+
 // WriteCase writes one case's outcome for people: a line, and for each
-// failure the check, what was expected, what came back and a curl command.
+// failure the check, what was expected, what came back and a curl command
+// (at most maxShownPerCheck failures of one check; the others counted).
 func WriteCase(w io.Writer, c *CaseResult) {
 	switch c.Status {
 	case StatusSkip:
@@ -21,12 +28,25 @@ func WriteCase(w io.Writer, c *CaseResult) {
 		return
 	}
 	fmt.Fprintf(w, "FAIL  %-44s %s\n", c.Name, round(c.Duration))
+	shown, folded := make(map[string]int), make(map[string]int)
+	var foldedChecks []string
 	for i, f := range c.Failures {
-		fmt.Fprintf(w, "      %s\n        expected: %s\n        got:      %s\n", f.Check, f.Expected, f.Got)
+		if shown[f.Check] < maxShownPerCheck {
+			shown[f.Check]++
+			fmt.Fprintf(w, "      %s\n        expected: %s\n        got:      %s\n", f.Check, f.Expected, f.Got)
+		} else {
+			if folded[f.Check] == 0 {
+				foldedChecks = append(foldedChecks, f.Check)
+			}
+			folded[f.Check]++
+		}
 		// Failures of one request share one reproduce line, after the last.
 		if f.Curl != "" && (i == len(c.Failures)-1 || c.Failures[i+1].Curl != f.Curl) {
 			fmt.Fprintf(w, "      reproduce: %s\n", f.Curl)
 		}
+	}
+	for _, check := range foldedChecks {
+		fmt.Fprintf(w, "      ... and %d more %s failures (--json and --junit list every one)\n", folded[check], check)
 	}
 }
 
@@ -54,7 +74,11 @@ func WriteSummary(w io.Writer, r *Report, listAll bool) {
 		}
 	}
 	p, f, s := r.Count()
-	fmt.Fprintf(w, "%d passed, %d failed, %d skipped in %s (seed %d)\n", p, f, s, round(r.Duration), r.Seed)
+	left := ""
+	if r.Deselected > 0 {
+		left = fmt.Sprintf(", %d not selected (--only, --skip)", r.Deselected)
+	}
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped%s in %s (seed %d)\n", p, f, s, left, round(r.Duration), r.Seed)
 }
 
 func round(d time.Duration) time.Duration {

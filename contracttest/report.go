@@ -29,6 +29,8 @@ type Report struct {
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"durationNs"`
 	Cases    []*CaseResult `json:"cases"`
+	// Deselected counts the cases Config.Only and Config.Skip left out.
+	Deselected int `json:"deselected,omitempty"`
 	// Created lists every user the run created, so they can be removed.
 	Created []CreatedUser `json:"created"`
 	// Cleanup is what deleting them gave, when Config.Cleanup asked for it.

@@ -312,3 +312,44 @@ func TestSignedRequests(t *testing.T) {
 		t.Fatalf("curl %s", curl)
 	}
 }
+
+// TestWriteCaseFoldsRepeats: a check failed for each of 100 users is spelled
+// out three times and counted after; the curl line of the request stays.
+func TestWriteCaseFoldsRepeats(t *testing.T) {
+	c := &contracttest.CaseResult{Name: "positive/boundary/maxItems", Status: contracttest.StatusFail}
+	for i := range 100 {
+		c.Failures = append(c.Failures, &contracttest.Failure{Check: "result_per_user",
+			Expected: fmt.Sprintf("result %d named its user", i), Got: "another name", Curl: "curl -X POST x"})
+	}
+	c.Failures = append(c.Failures, &contracttest.Failure{Check: "response_schema_conformance", Expected: "valid", Got: "not", Curl: "curl -X POST x"})
+	var out bytes.Buffer
+	contracttest.WriteCase(&out, c)
+	text := out.String()
+	if n := strings.Count(text, "      result_per_user\n"); n != 3 {
+		t.Errorf("spelled out %d result_per_user failures, want 3:\n%s", n, text)
+	}
+	for _, want := range []string{"result 2 named its user", "      response_schema_conformance\n",
+		"      reproduce: curl -X POST x\n      ... and 97 more result_per_user failures (--json and --junit list every one)\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "result 3 named") || strings.Count(text, "reproduce:") != 1 {
+		t.Errorf("output shows a fourth repeat or more than one reproduce line:\n%s", text)
+	}
+}
+
+// TestDeselectedCounted: cases --only leaves out are counted in the summary.
+func TestDeselectedCounted(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{Seed: 5})
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Seed: 5, Only: []string{"negative/params"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	contracttest.WriteSummary(&out, report, false)
+	want := fmt.Sprintf(", 0 failed, 0 skipped, %d not selected (--only, --skip) in ", report.Deselected)
+	if report.Deselected == 0 || len(report.Cases) == 0 || !strings.Contains(out.String(), want) {
+		t.Errorf("got %d cases run, %d deselected, summary %q; want both above 0 and %q", len(report.Cases), report.Deselected, out.String(), want)
+	}
+}

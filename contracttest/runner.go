@@ -73,6 +73,8 @@ func newSuite(target string, cfg Config) (*suite, error) {
 	for _, c := range cases {
 		if selected(c.Name, cfg.Only, cfg.Skip) {
 			s.cases = append(s.cases, c)
+		} else {
+			s.report.Deselected++
 		}
 	}
 	if len(s.cases) == 0 {
