@@ -162,6 +162,16 @@ func TestServiceEndpoints(t *testing.T) {
 	if _, err := openapi.Load(a.body); a.status != 200 || err != nil {
 		t.Errorf("openapi.json: %d, loads with %v", a.status, err)
 	}
+	for _, path := range []string{mock.PathHealth, mock.PathSpecYAML} {
+		req, _ := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+		if a := do(t, srv, req); a.status != 200 || len(a.body) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes, want 200 and no body", path, a.status, len(a.body))
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+mock.PathHealth, nil)
+	if a := do(t, srv, req); a.status != 405 || a.header.Get("Allow") != "GET, HEAD" {
+		t.Errorf("PUT /healthz: %d, Allow %q; want 405 with GET, HEAD", a.status, a.header.Get("Allow"))
+	}
 }
 
 func TestCORS(t *testing.T) {

@@ -38,9 +38,12 @@ func (s *Server) routes() *echo.Echo {
 	s.directoryRoutes(bases, func(method, path string, h echo.HandlerFunc) {
 		s.handle(e, method, path, s.injectFaults(h, false), s.authenticate)
 	})
-	s.handle(e, http.MethodGet, PathHealth, s.health)
-	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
-	s.handle(e, http.MethodGet, PathSpecJSON, s.specJSON)
+	// HEAD too, for load balancers and uptime checks (net/http drops the body).
+	for _, m := range []string{http.MethodGet, http.MethodHead} {
+		s.handle(e, m, PathHealth, s.health)
+		s.handle(e, m, PathSpecYAML, s.specYAML)
+		s.handle(e, m, PathSpecJSON, s.specJSON)
+	}
 	if !s.cfg.NoAdmin {
 		s.adminRoutes(e)
 	}
