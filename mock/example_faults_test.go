@@ -99,5 +99,5 @@ func ExampleServer_AddFaults() {
 	fmt.Println(err)
 	// Output:
 	// rule-1 <nil>
-	// rule 1: status: status 200: want an HTTP status from 400 to 599
+	// rule 1: status: status 200: want an HTTP status from 400 to 599 (200 to 599 with a body)
 }
