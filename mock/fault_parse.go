@@ -280,7 +280,16 @@ func headerParams(parts []string, params map[string]any) error {
 // that a fault kind follows, so that a comma inside an unquoted value (a
 // regular expression's {1,3}) stays where it is.
 func splitFaultList(value string) []string {
-	var list []string
+	list, _ := splitOutsideQuotes(value, ',', startsWithKind)
+	return list
+}
+
+// splitOutsideQuotes splits value at each sep outside double quotes (where
+// a backslash escapes the next byte) that split, given the rest of value
+// after sep, agrees to (nil: every one). It reports whether every quote was
+// closed.
+func splitOutsideQuotes(value string, sep byte, split func(rest string) bool) ([]string, bool) {
+	var parts []string
 	start, quoted := 0, false
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; {
@@ -288,12 +297,12 @@ func splitFaultList(value string) []string {
 			i++
 		case c == '"':
 			quoted = !quoted
-		case c == ',' && !quoted && startsWithKind(value[i+1:]):
-			list = append(list, value[start:i])
+		case c == sep && !quoted && (split == nil || split(value[i+1:])):
+			parts = append(parts, value[start:i])
 			start = i + 1
 		}
 	}
-	return append(list, value[start:])
+	return append(parts, value[start:]), !quoted
 }
 
 // startsWithKind reports whether s, after spaces, starts with a fault kind
@@ -314,23 +323,10 @@ func startsWithKind(s string) bool {
 
 // splitHeaderParts splits a header value at the semicolons outside quotes.
 func splitHeaderParts(value string) ([]string, error) {
-	var parts []string
-	start, quoted := 0, false
-	for i := 0; i < len(value); i++ {
-		switch c := value[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == ';' && !quoted:
-			parts = append(parts, value[start:i])
-			start = i + 1
-		}
-	}
-	if quoted {
+	parts, closed := splitOutsideQuotes(value, ';', nil)
+	if !closed {
 		return nil, errors.New("a quoted value is not closed")
 	}
-	parts = append(parts, value[start:])
 	for i, p := range parts[1:] {
 		if strings.TrimSpace(p) == "" {
 			return nil, fmt.Errorf("empty part %d after ';'", i+2)
