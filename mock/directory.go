@@ -314,7 +314,8 @@ func (s *Server) decodeDeleteRequest(c echo.Context, req *DeleteRequest) error {
 	var raw struct {
 		UserIDs json.RawMessage `json:"userIds"`
 	}
-	if err := json.Unmarshal([]byte(body), &raw); err != nil {
+	// Exact keys, as the bulk endpoint reads its body: "USERIDS" is not userIds.
+	if err := openapi.DecodeExact([]byte(body), &raw); err != nil {
 		return &openapi.ValidationError{Problems: []openapi.Problem{{Rule: openapi.RuleBody,
 			Message: `the body must be a JSON object {"userIds": ["<user ID>", ...]}: ` + err.Error()}}}
 	}

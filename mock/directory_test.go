@@ -218,6 +218,7 @@ func TestDirectoryBadInput(t *testing.T) {
 		{"check without loginId", "GET", "/users/check-login-id", "", "loginId", "required", "loginId is required"},
 		{"delete no ids", "POST", "/users/delete", `{}`, "userIds", "required", "1 to 100"},
 		{"delete empty", "POST", "/users/delete", `{"userIds":[]}`, "userIds", "minItems", "at least 1"},
+		{"delete ids spelled otherwise", "POST", "/users/delete", `{"USERIDS":["` + created[0].ID + `"]}`, "userIds", "required", "1 to 100"},
 		{"delete too many", "POST", "/users/delete", string(manyJSON), "userIds", "maxItems", "101 items; want at most 100"},
 		{"delete wrong type", "POST", "/users/delete", `{"userIds":"` + created[0].ID + `"}`, "userIds", "type", "array of strings"},
 		{"delete not JSON", "POST", "/users/delete", `userIds=1`, "", openapi.RuleBody, `{"userIds"`},
