@@ -125,6 +125,9 @@ func (j ruleJSON) rule() (Rule, error) {
 	if err != nil {
 		return Rule{}, err
 	}
+	if len(j.Match.Headers) == 0 {
+		j.Match.Headers = nil // "headers": {} matches every request, as no headers does
+	}
 	r := Rule{ID: j.ID, Fault: f, Match: j.Match, Times: j.Times}
 	if j.Probability != nil {
 		if *j.Probability == 0 {
