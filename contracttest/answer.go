@@ -76,9 +76,7 @@ func (r *caseRun) expectRejected(ex *Exchange, want *openapi.Problem) {
 		Message     *string           `json:"message"`
 		FieldErrors []openapi.Problem `json:"fieldErrors"`
 	}
-	dec := json.NewDecoder(strings.NewReader(ex.ResponseBody))
-	dec.UseNumber()
-	if err := dec.Decode(&body); err != nil || body.ErrorCode == nil || body.Message == nil {
+	if err := openapi.DecodeExact([]byte(ex.ResponseBody), &body); err != nil || body.ErrorCode == nil || body.Message == nil {
 		r.fail(ex, CheckNegativeDataRejection, wantBody, describe(ex))
 		return
 	}
@@ -136,7 +134,8 @@ func (r *caseRun) expectCreated(ex *Exchange, loginIDs []string) []result {
 // user.
 func (r *caseRun) checkResults(ex *Exchange, loginIDs []string) []result {
 	var results []result
-	if err := json.Unmarshal([]byte(ex.ResponseBody), &results); err != nil {
+	// Exact keys, as a client reads them: "ID" is not id.
+	if err := openapi.DecodeExact([]byte(ex.ResponseBody), &results); err != nil {
 		r.fail(ex, CheckResultPerUser, "a JSON array of "+plural(len(loginIDs), "result"), describe(ex))
 		return nil
 	}
@@ -191,7 +190,7 @@ func (r *caseRun) checkCreatedUser(ex *Exchange, i int, res result) {
 // request should have created none.
 func (r *caseRun) recordCreated(ex *Exchange) {
 	var results []result
-	if json.Unmarshal([]byte(ex.ResponseBody), &results) != nil {
+	if openapi.DecodeExact([]byte(ex.ResponseBody), &results) != nil {
 		return
 	}
 	for _, res := range results {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // deleteBatch is how many user IDs one POST /users/delete carries: the most
@@ -100,7 +102,7 @@ func (s *suite) deleteUsers(ctx context.Context, url string, users []CreatedUser
 		return nil, fmt.Errorf("POST %s answered %d: %s", url, resp.StatusCode, clip(string(data), 200))
 	}
 	var outcomes []deleteOutcome
-	if err := json.Unmarshal(data, &outcomes); err != nil {
+	if err := openapi.DecodeExact(data, &outcomes); err != nil {
 		return nil, fmt.Errorf("POST %s: the answer is not an array of results: %v", url, err)
 	}
 	if len(outcomes) != len(users) {

@@ -124,6 +124,19 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				return rs
 			})
 		}, contracttest.Config{}, []string{contracttest.CheckUserIDFormat, contracttest.CheckResponseSchemaConformance}, "positive/boundary/requiredOnly"},
+		{"id spelled ID", func(a *answer) {
+			// A JavaScript client reads result.id and gets undefined;
+			// encoding/json alone would bind "ID" to id and see nothing wrong.
+			results(a, func(rs []map[string]any) []map[string]any {
+				for _, r := range rs {
+					if id, ok := r["id"]; ok {
+						delete(r, "id")
+						r["ID"] = id
+					}
+				}
+				return rs
+			})
+		}, contracttest.Config{}, []string{contracttest.CheckUserIDFormat}, "positive/boundary/requiredOnly"},
 		{"nrn of another id", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				if rs[0]["success"] == true {
