@@ -160,7 +160,9 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 			line += " " + name
 		}
 		line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "[]" {
+		switch f.DefValue {
+		case "", "false", "0", "0s", "[]": // zero values, as flag.PrintDefaults omits them
+		default:
 			if g, ok := f.Value.(flag.Getter); ok && isString(g.Get()) {
 				line += fmt.Sprintf(" (default %q)", f.DefValue)
 			} else {

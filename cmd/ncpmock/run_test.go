@@ -73,6 +73,8 @@ func TestHelpAndVersion(t *testing.T) {
 		{[]string{"serve", "--help"}, "\n  --strict\n"},
 		{[]string{"help", "serve"}, "\n  --addr host:port\n    \thost:port to listen on (port 0 picks a free port) (default \"127.0.0.1:8780\")\n"},
 		{[]string{"help", "gen"}, "\n  --users M\n"},
+		// A zero duration is no default to print: "(default: no limit)" says it.
+		{[]string{"help", "test"}, "fail answers slower than this (default: no limit)\n"},
 		{[]string{"--version"}, "ncpmock "},
 	}
 	for _, tc := range tests {
