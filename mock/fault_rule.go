@@ -119,7 +119,7 @@ func (s RuleStatus) MarshalJSON() ([]byte, error) {
 	return json.Marshal(o)
 }
 
-// fromJSON builds a rule from its wire form.
+// rule builds a rule from its wire form.
 func (j ruleJSON) rule() (Rule, error) {
 	f, err := NewFault(j.Fault, j.Params)
 	if err != nil {
