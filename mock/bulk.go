@@ -135,8 +135,17 @@ func (s *Server) writeResults(c echo.Context, users []User, added []bool) error 
 	// With its length known net/http sends the answer as it is, not in
 	// chunks, in fewer writes.
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(*buf)))
+	if len(*buf) > holdAnswersOver {
+		// It will not fit net/http's buffer: one writev, not two writes.
+		defer holdConnWrites(c.Request().Context())()
+	}
 	return c.JSONBlob(http.StatusOK, *buf) // writers must not keep it (io.Writer)
 }
+
+// holdAnswersOver is the size of results above which writeResults has its
+// connection hold writes (see holdConnWrites): answers that may not fit,
+// headers included, in net/http's 4 KB connection buffer.
+const holdAnswersOver = 3 << 10
 
 // maxPooledBuffer bounds the buffers kept for reuse.
 const maxPooledBuffer = 256 << 10

@@ -85,8 +85,8 @@ func orDefault[T int | time.Duration](v, def T) T {
 
 // HTTPServer is an *http.Server configured with Limits, whose Serve also caps
 // concurrent connections and whose Shutdown knows the mock's faults. Stop it
-// with Shutdown or Close. Its ConnState, BaseContext and RegisterOnShutdown
-// hooks are in use: do not replace the first two.
+// with Shutdown or Close. Its ConnState, BaseContext, ConnContext and
+// RegisterOnShutdown hooks are in use: do not replace the first three.
 type HTTPServer struct {
 	*http.Server
 	limits Limits
@@ -117,6 +117,9 @@ func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 	base := context.WithValue(context.Background(), writeTimeoutKey{}, l.WriteTimeout)
 	s.BaseContext = func(net.Listener) context.Context { return base }
 	s.ConnState = s.conns.track
+	s.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(ctx, connKey{}, c)
+	}
 	var once sync.Once
 	s.RegisterOnShutdown(func() { once.Do(func() { close(s.begun) }) })
 	return s, nil

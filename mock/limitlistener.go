@@ -50,11 +50,13 @@ func (l *limitListener) Close() error {
 
 type closeWriter interface{ CloseWrite() error }
 
-// limitConn frees its slot when closed.
+// limitConn frees its slot when closed, and can hold writes (see
+// writeHolder).
 type limitConn struct {
 	net.Conn
 	once    sync.Once
 	release func()
+	w       heldWrites
 }
 
 func (c *limitConn) Close() error {
