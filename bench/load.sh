@@ -17,7 +17,8 @@
 # cost, without validating or storing anything. Each ncpmock run starts with POST
 # /__admin/reset; its body then creates its users once and every later request
 # gets the per-user "Duplicate login ID." answer, so the store stays small and
-# the run measures the path of a retried or replayed batch.
+# the run measures the path of a retried or replayed batch. Besides requests/s
+# it prints each server's CPU time a request (from /proc, over each wrk run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -141,16 +142,35 @@ url_of() { # server body
 	esac
 }
 
+# CPU time (user + system) of a server process, in clock ticks: read before
+# and after each run, divided by the requests wrk counted, it gives the
+# server's CPU time a request, which drifts less than requests/s on a shared
+# machine.
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pid_of() { # server body
+	case "$1" in
+	same-answer) echo "same-answer-$2" ;;
+	*) echo "$1" ;;
+	esac
+}
+
 for round in $(seq "$rounds"); do
 	for body in valid-100 valid-1 invalid-100; do
 		for server in "${servers[@]}"; do
 			url=$(url_of "$server" "$body")
 			case "$server" in ncpmock | reference) "$bt" post "$url/__admin/reset" ;; esac
+			pid=$(cat "$work/$(pid_of "$server" "$body").pid")
+			cpu0=$(cpu_ticks "$pid")
 			out=$(wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$body.lua" "$url$(path_of "$server")")
+			cpu1=$(cpu_ticks "$pid")
 			rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+			reqs=$(echo "$out" | awk '/ requests in / {print $1}')
 			non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+			us=$(awk -v t="$((cpu1 - cpu0))" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}')
 			echo "$rps" >>"$work/rps-$body-$server"
-			printf 'round %s  %-11s  %-9s  %9.0f req/s%s\n' "$round" "$body" "$server" "$rps" "${non2xx:+  ($non2xx non-2xx)}"
+			echo "$us" >>"$work/cpu-$body-$server"
+			printf 'round %s  %-11s  %-11s  %9.0f req/s  %6s us CPU a request%s\n' "$round" "$body" "$server" "$rps" "$us" "${non2xx:+  ($non2xx non-2xx)}"
 		done
 		b=$(tail -1 "$work/rps-$body-baseline")
 		for server in "${servers[@]:1}"; do
@@ -176,6 +196,15 @@ for body in valid-100 valid-1 invalid-100; do
 done
 echo
 echo "ratios: median of the rounds' ratios (min-max); each round runs the servers in turn for ${duration}s"
+echo
+echo "server CPU time a request (user + system, us; median of the rounds, min-max):"
+for body in valid-100 valid-1 invalid-100; do
+	line="  $body:"
+	for server in "${servers[@]}"; do
+		line+=" $server $(median <"$work/cpu-$body-$server") ($(minmax <"$work/cpu-$body-$server"));"
+	done
+	echo "${line%;}"
+done
 echo
 echo "ncpmock / same-answer (the bare server sending ncpmock's answer):"
 for body in valid-100 valid-1 invalid-100; do
