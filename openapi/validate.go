@@ -22,7 +22,8 @@ type ValidatorConfig struct {
 	// rejects the request). By default they are only warnings.
 	Strict bool
 	// Reference validates every body with kin-openapi alone, the reference
-	// the compiled validator is tested against. It is 30 to 50 times slower on bodies of 100 users.
+	// the compiled validator is tested against. It is 30 to 50 times slower
+	// on bodies of 100 users.
 	// By default the request schema is compiled once into a validator that
 	// checks a body in a single pass over its bytes and gives the same
 	// answers; schemas it cannot compile (see Validator.Compiled) are
