@@ -26,6 +26,9 @@ type Stats struct {
 	InFlight int64 `json:"inFlight"`
 	// Users counts the users in the store.
 	Users int `json:"users"`
+	// UsersForgotten counts the users the in-memory store has forgotten,
+	// since New or the last reset, to keep within Config.MaxUsers.
+	UsersForgotten uint64 `json:"usersForgotten"`
 	// JournalTotal counts the requests journaled since New or the last
 	// reset; the journal keeps the last Config.JournalSize of them.
 	JournalTotal uint64 `json:"journalTotal"`
@@ -37,6 +40,11 @@ type Stats struct {
 	HeapObjects    uint64 `json:"heapObjects"`
 	SysBytes       uint64 `json:"sysBytes"`
 	GCCycles       uint32 `json:"gcCycles"`
+}
+
+// userForgetter is a Store that forgets users past a limit.
+type userForgetter interface {
+	Forgotten(ctx context.Context) (uint64, error)
 }
 
 // userCounter is a Store that counts its users without listing them.
@@ -52,6 +60,12 @@ func (s *Server) Stats(ctx context.Context, gc bool) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	var forgotten uint64
+	if f, ok := s.store.(userForgetter); ok {
+		if forgotten, err = f.Forgotten(ctx); err != nil {
+			return Stats{}, err
+		}
+	}
 	if gc {
 		runtime.GC()
 	}
@@ -62,6 +76,7 @@ func (s *Server) Stats(ctx context.Context, gc bool) (Stats, error) {
 		Requests:       s.answered.Load(),
 		InFlight:       s.inFlight.Load(),
 		Users:          users,
+		UsersForgotten: forgotten,
 		JournalTotal:   s.journal.total(),
 		Goroutines:     runtime.NumGoroutine(),
 		HeapAllocBytes: m.HeapAlloc,

@@ -34,7 +34,7 @@ func TestAdminStats(t *testing.T) {
 type listOnly struct{ Store }
 
 func TestStatsCountsUsersOfAnyStore(t *testing.T) {
-	s := newTestServer(t, Config{Store: listOnly{newMemoryStore(false)}})
+	s := newTestServer(t, Config{Store: listOnly{newMemoryStore(false, 0)}})
 	statuses(t, s, 2)
 	st, err := s.Stats(context.Background(), false)
 	if err != nil || st.Users != 2 || st.InFlight != 0 || st.Requests != 2 {

@@ -50,24 +50,35 @@ type Store interface {
 	Reset(ctx context.Context) error
 }
 
-// memoryStore is the default Store: users in memory, lost at exit.
+// DefaultMaxUsers is how many users the in-memory store keeps when
+// Config.MaxUsers is zero: about 8 MB of users.
+const DefaultMaxUsers = 10000
+
+// memoryStore is the default Store: users in memory, lost at exit. It keeps
+// at most max users (no limit when max <= 0): past it, it forgets the users
+// it created first, so that a load test that creates users without end runs
+// in bounded memory.
 type memoryStore struct {
 	key func(loginID string) string
+	max int
 
-	mu    sync.Mutex
-	users []User
-	taken map[string]int // login ID key -> index in users
-	byID  map[string]int // user ID -> index in users
+	mu        sync.Mutex
+	users     []User           // oldest first
+	first     int64            // the sequence number of users[0]
+	taken     map[string]int64 // login ID key -> sequence number
+	byID      map[string]int64 // user ID -> sequence number
+	forgotten uint64           // users forgotten to stay within max
+	onForget  func(max int)    // called when the store first forgets (since a reset); may be nil
 }
 
-// newMemoryStore returns an empty store. Login IDs compare case-insensitively
-// unless caseSensitive is set.
-func newMemoryStore(caseSensitive bool) *memoryStore {
+// newMemoryStore returns an empty store of at most max users (no limit when
+// max <= 0). Login IDs compare case-insensitively unless caseSensitive is set.
+func newMemoryStore(caseSensitive bool, max int) *memoryStore {
 	key := foldCase
 	if caseSensitive {
 		key = func(s string) string { return s }
 	}
-	return &memoryStore{key: key, taken: make(map[string]int), byID: make(map[string]int)}
+	return &memoryStore{key: key, max: max, taken: make(map[string]int64), byID: make(map[string]int64)}
 }
 
 // foldCase is strings.ToLower, without its cost for the common login ID
@@ -123,14 +134,41 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 	j := 0
 	for i, u := range users {
 		if added[i] {
+			seq := m.first + int64(len(m.users))
 			delete(m.taken, m.key(before[j]))
-			m.taken[m.key(u.LoginID)] = len(m.users) // the user's own copy
-			m.byID[u.ID] = len(m.users)
+			m.taken[m.key(u.LoginID)] = seq // the user's own copy
+			m.byID[u.ID] = seq
 			m.users = append(m.users, u)
 			j++
 		}
 	}
+	if m.max > 0 && len(m.users) > m.max {
+		m.forget(len(m.users) - m.max)
+	}
 	return added, nil
+}
+
+// forget drops the n users created first, which frees their login IDs.
+func (m *memoryStore) forget(n int) {
+	for _, u := range m.users[:n] {
+		delete(m.taken, m.key(u.LoginID))
+		delete(m.byID, u.ID)
+	}
+	clear(m.users[:n]) // let their strings go
+	m.users = m.users[n:]
+	if m.forgotten == 0 && m.onForget != nil {
+		m.onForget(m.max)
+	}
+	m.first += int64(n)
+	m.forgotten += uint64(n)
+}
+
+// Forgotten returns how many users the store has forgotten, since it was
+// made or last reset, to keep within its limit.
+func (m *memoryStore) Forgotten(context.Context) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.forgotten, nil
 }
 
 func (m *memoryStore) List(context.Context) ([]User, error) {
@@ -149,8 +187,8 @@ func (m *memoryStore) Count(context.Context) (int, error) {
 func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if i, ok := m.byID[id]; ok {
-		return m.users[i], true, nil
+	if seq, ok := m.byID[id]; ok {
+		return m.users[seq-m.first], true, nil
 	}
 	return User{}, false, nil
 }
@@ -158,8 +196,8 @@ func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 func (m *memoryStore) Lookup(_ context.Context, loginID string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if i, ok := m.taken[m.key(loginID)]; ok && i >= 0 {
-		return m.users[i], true, nil
+	if seq, ok := m.taken[m.key(loginID)]; ok && seq >= 0 {
+		return m.users[seq-m.first], true, nil
 	}
 	return User{}, false, nil
 }
@@ -170,7 +208,8 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 	defer m.mu.Unlock()
 	gone := make(map[int]bool, len(ids))
 	for j, id := range ids {
-		if i, ok := m.byID[id]; ok && !gone[i] {
+		if seq, ok := m.byID[id]; ok && !gone[int(seq-m.first)] {
+			i := int(seq - m.first)
 			gone[i] = true
 			removed[j] = m.users[i]
 		}
@@ -190,20 +229,20 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 	return removed, nil
 }
 
-// reindex rebuilds both indexes from m.users.
+// reindex rebuilds both indexes from m.users, numbered from m.first.
 func (m *memoryStore) reindex() {
-	m.taken = make(map[string]int, len(m.users))
-	m.byID = make(map[string]int, len(m.users))
+	m.taken = make(map[string]int64, len(m.users))
+	m.byID = make(map[string]int64, len(m.users))
 	for i, u := range m.users {
-		m.taken[m.key(u.LoginID)] = i
-		m.byID[u.ID] = i
+		m.taken[m.key(u.LoginID)] = m.first + int64(i)
+		m.byID[u.ID] = m.first + int64(i)
 	}
 }
 
 func (m *memoryStore) Reset(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.users = nil
+	m.users, m.first, m.forgotten = nil, 0, 0
 	m.reindex()
 	return nil
 }

@@ -45,6 +45,7 @@ func TestUsageErrors(t *testing.T) {
 		{"token with the admin API off", []string{"serve", "--no-admin", "--admin-token", "t"}, "serve: --admin-token and --no-admin"},
 		{"missing credentials", []string{"serve", "--auth", "ncp", "--credentials", "/nonexistent/keys"}, "serve: --credentials: open /nonexistent/keys"},
 		{"bad body limit", []string{"serve", "--max-body-bytes", "0"}, "--max-body-bytes 0: want a positive number"},
+		{"bad user limit", []string{"serve", "--max-users", "-5"}, "--max-users -5: want 0 (no limit) or more"},
 		{"extra argument", []string{"serve", "now"}, `serve: unexpected argument "now"`},
 		{"bad spec format", []string{"spec", "--format", "xml"}, `spec: --format "xml": want yaml or json`},
 		{"help for nothing", []string{"help", "nothing"}, `help: unknown command "nothing"`},

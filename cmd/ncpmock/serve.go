@@ -46,6 +46,7 @@ type serveOptions struct {
 	adminToken    string
 	noAdmin       bool
 	journalSize   int
+	maxUsers      int
 	reference     bool
 }
 
@@ -71,6 +72,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
 	fs.BoolVar(&o.noAdmin, "no-admin", false, "turn the admin API (/__admin/) off")
 	fs.IntVar(&o.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent `requests` GET /__admin/requests keeps (0: none)")
+	fs.IntVar(&o.maxUsers, "max-users", mock.DefaultMaxUsers, "most `users` the mock keeps; past it, it forgets the users created first (0: no limit)")
 	fs.BoolVar(&o.reference, "reference-validator", false, "validate with kin-openapi alone (same answers as the default compiled validator, 30 to 50 times slower on 100-user bodies)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
@@ -187,6 +189,7 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		MaxBodyBytes:          o.maxBody,
 		Logger:                logger,
 		JournalSize:           o.journalSize,
+		MaxUsers:              o.maxUsers,
 		AdminToken:            o.adminToken,
 		NoAdmin:               o.noAdmin,
 		ReferenceValidator:    o.reference,
@@ -199,6 +202,12 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 	}
 	if o.journalSize == 0 {
 		cfg.JournalSize = -1
+	}
+	if o.maxUsers < 0 {
+		return cfg, &usageError{msg: fmt.Sprintf("serve: --max-users %d: want 0 (no limit) or more", o.maxUsers)}
+	}
+	if o.maxUsers == 0 {
+		cfg.MaxUsers = -1
 	}
 	if o.faultsFile != "" {
 		rules, err := loadFaults(o.faultsFile)

@@ -146,6 +146,39 @@ func TestServeLimitFlags(t *testing.T) {
 			t.Errorf("got %d %s, want 413 code 430", status, body)
 		}
 	})
+	t.Run("max-users", func(t *testing.T) {
+		for _, tc := range []struct {
+			limit            string
+			users, forgotten int
+		}{{"2", 2, 1}, {"0", 3, 0}} {
+			r := startServe(t, nil, "--log-format", "none", "--max-users", tc.limit)
+			for i := range 3 {
+				body := fmt.Sprintf(`{"params":[{"loginId":"user%d@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`, i)
+				resp, err := http.Post(r.url+"/api/v1/users/bulk", "application/json", strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("--max-users %s: create user %d: %d", tc.limit, i, resp.StatusCode)
+				}
+			}
+			resp, err := http.Get(r.url + "/__admin/stats")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st struct {
+				Users          int    `json:"users"`
+				UsersForgotten uint64 `json:"usersForgotten"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&st)
+			resp.Body.Close()
+			if err != nil || st.Users != tc.users || st.UsersForgotten != uint64(tc.forgotten) {
+				t.Errorf("--max-users %s after 3 users: got (%d users, %d forgotten, %v), want (%d, %d)",
+					tc.limit, st.Users, st.UsersForgotten, err, tc.users, tc.forgotten)
+			}
+		}
+	})
 	t.Run("read-header-timeout", func(t *testing.T) {
 		r := startServe(t, nil, "--log-format", "none", "--read-header-timeout", "100ms")
 		c := dialTest(t, hostOf(t, r.url))
