@@ -17,8 +17,11 @@
 # cost, without validating or storing anything. Each ncpmock run starts with POST
 # /__admin/reset; its body then creates its users once and every later request
 # gets the per-user "Duplicate login ID." answer, so the store stays small and
-# the run measures the path of a retried or replayed batch. Besides requests/s
-# it prints each server's CPU time a request (from /proc, over each wrk run).
+# the run measures the path of a retried or replayed batch. new-100 is the
+# other path: the same body with new login IDs in every request, as a load
+# test of generated users sends; ncpmock creates them all, its store fills to
+# --max-users and then forgets the oldest. Besides requests/s the script
+# prints each server's CPU time a request (from /proc, over each wrk run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +58,40 @@ go build -o "$work/baseline" ./bench/baseline
 go build -o "$work/benchtool" ./bench/benchtool
 "$work/benchtool" bodies "$work"
 bt="$work/benchtool"
+
+# new-100 is valid-100 with new login IDs in every request (n<count>. before
+# each), as a load test of fresh generated users sends: the answer is the
+# created users' IDs and NRNs, and ncpmock's store fills and then forgets
+# the users created first (--max-users).
+cat >"$work/new-100.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["x-ncp-iam-access-key"] = "LOADTESTACCESSKEY"
+wrk.headers["x-ncp-apigw-timestamp"] = "1700000000000"
+wrk.headers["x-ncp-apigw-signature-v2"] = "bG9hZHRlc3Q="
+local f = assert(io.open("$work/valid-100.json", "rb"))
+local body = f:read("*all")
+f:close()
+local marker = '"loginId":"'
+local parts, from = {}, 1
+while true do
+	local at = body:find(marker, from, true)
+	if not at then break end
+	parts[#parts + 1] = body:sub(from, at + #marker - 1)
+	from = at + #marker
+end
+parts[#parts + 1] = body:sub(from)
+local n = 0
+request = function()
+	local out = {}
+	for i = 1, #parts - 1 do
+		n = n + 1
+		out[#out + 1] = parts[i] .. "n" .. n .. "."
+	end
+	out[#out + 1] = parts[#parts]
+	return wrk.format(nil, nil, nil, table.concat(out))
+end
+EOF
 
 for body in valid-100 valid-1 invalid-100; do
 	cat >"$work/$body.lua" <<EOF
@@ -126,6 +163,10 @@ for body in valid-100 valid-1 invalid-100; do
 	status=$("$bt" answer "$(cat "$work/ncpmock.url")/api/v1/users/bulk" "$work/$body.json" "$work/answer-$body.json")
 	start "same-answer-$body" "$work/baseline" --answer "$work/answer-$body.json" --status "$status"
 done
+# For new-100, the answer of users created: the first post after a reset.
+"$bt" post "$(cat "$work/ncpmock.url")/__admin/reset"
+status=$("$bt" answer "$(cat "$work/ncpmock.url")/api/v1/users/bulk" "$work/valid-100.json" "$work/answer-new-100.json" --first)
+start same-answer-new-100 "$work/baseline" --answer "$work/answer-new-100.json" --status "$status"
 
 path_of() { # server
 	case "$1" in
@@ -155,39 +196,56 @@ pid_of() { # server body
 	esac
 }
 
-for round in $(seq "$rounds"); do
-	for body in valid-100 valid-1 invalid-100; do
-		for server in "${servers[@]}"; do
-			url=$(url_of "$server" "$body")
-			case "$server" in ncpmock | reference) "$bt" post "$url/__admin/reset" ;; esac
-			pid=$(cat "$work/$(pid_of "$server" "$body").pid")
-			cpu0=$(cpu_ticks "$pid")
-			out=$(wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$body.lua" "$url$(path_of "$server")")
-			cpu1=$(cpu_ticks "$pid")
-			rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
-			reqs=$(echo "$out" | awk '/ requests in / {print $1}')
-			non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-			us=$(awk -v t="$((cpu1 - cpu0))" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}')
-			echo "$rps" >>"$work/rps-$body-$server"
-			echo "$us" >>"$work/cpu-$body-$server"
-			printf 'round %s  %-11s  %-11s  %9.0f req/s  %6s us CPU a request%s\n' "$round" "$body" "$server" "$rps" "$us" "${non2xx:+  ($non2xx non-2xx)}"
+# Runs the rounds of the given bodies: in each round, each body, each server
+# in turn.
+run_rounds() { # body...
+	local round body server url pid cpu0 cpu1 out rps reqs non2xx us b
+	for round in $(seq "$rounds"); do
+		for body in "$@"; do
+			for server in "${servers[@]}"; do
+				url=$(url_of "$server" "$body")
+				case "$server" in ncpmock | reference) "$bt" post "$url/__admin/reset" ;; esac
+				pid=$(cat "$work/$(pid_of "$server" "$body").pid")
+				cpu0=$(cpu_ticks "$pid")
+				out=$(wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$body.lua" "$url$(path_of "$server")")
+				cpu1=$(cpu_ticks "$pid")
+				rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+				reqs=$(echo "$out" | awk '/ requests in / {print $1}')
+				non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+				us=$(awk -v t="$((cpu1 - cpu0))" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}')
+				echo "$rps" >>"$work/rps-$body-$server"
+				echo "$us" >>"$work/cpu-$body-$server"
+				printf 'round %s  %-11s  %-11s  %9.0f req/s  %6s us CPU a request%s\n' "$round" "$body" "$server" "$rps" "$us" "${non2xx:+  ($non2xx non-2xx)}"
+			done
+			b=$(tail -1 "$work/rps-$body-baseline")
+			for server in "${servers[@]:1}"; do
+				awk -v s="$(tail -1 "$work/rps-$body-$server")" -v b="$b" 'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-$server"
+			done
+			awk -v s="$(tail -1 "$work/rps-$body-ncpmock")" -v b="$(tail -1 "$work/rps-$body-same-answer")" \
+				'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-ncpmock-same"
 		done
-		b=$(tail -1 "$work/rps-$body-baseline")
-		for server in "${servers[@]:1}"; do
-			awk -v s="$(tail -1 "$work/rps-$body-$server")" -v b="$b" 'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-$server"
-		done
-		awk -v s="$(tail -1 "$work/rps-$body-ncpmock")" -v b="$(tail -1 "$work/rps-$body-same-answer")" \
-			'BEGIN {printf "%.1f\n", 100 * s / b}' >>"$work/ratio-$body-ncpmock-same"
 	done
-done
+}
+# The bodies sent again and again first, then new-100, whose store grows to
+# its limit: each has its own peak of resident memory.
+run_rounds valid-100 valid-1 invalid-100
 peak_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmHWM)
 after_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmRSS)
+run_rounds new-100
+peak_new_kb=$(rss_kb "$(cat "$work/ncpmock.pid")" VmHWM)
+bodies=(valid-100 valid-1 invalid-100 new-100)
+size_of() { # body
+	case "$1" in
+	new-100) echo "valid-100, new login IDs" ;;
+	*) echo "$(wc -c <"$work/$1.json") B" ;;
+	esac
+}
 
 echo
 printf '| body | baseline req/s | %s |\n' "$(for s in "${servers[@]:1}"; do printf '%s req/s | %s / baseline | ' "$s" "$s"; done | sed 's/ | $//')"
 printf '|---|---:|%s\n' "$(for _ in "${servers[@]:1}"; do printf -- '---:|---:|'; done)"
-for body in valid-100 valid-1 invalid-100; do
-	row="| $body ($(wc -c <"$work/$body.json") B) | $(median <"$work/rps-$body-baseline" | xargs printf '%.0f')"
+for body in "${bodies[@]}"; do
+	row="| $body ($(size_of "$body")) | $(median <"$work/rps-$body-baseline" | xargs printf '%.0f')"
 	for server in "${servers[@]:1}"; do
 		row+=" | $(median <"$work/rps-$body-$server" | xargs printf '%.0f')"
 		row+=" | $(median <"$work/ratio-$body-$server")% ($(minmax <"$work/ratio-$body-$server")%)"
@@ -198,7 +256,7 @@ echo
 echo "ratios: median of the rounds' ratios (min-max); each round runs the servers in turn for ${duration}s"
 echo
 echo "server CPU time a request (user + system, us; median of the rounds, min-max):"
-for body in valid-100 valid-1 invalid-100; do
+for body in "${bodies[@]}"; do
 	line="  $body:"
 	for server in "${servers[@]}"; do
 		line+=" $server $(median <"$work/cpu-$body-$server") ($(minmax <"$work/cpu-$body-$server"));"
@@ -207,10 +265,10 @@ for body in valid-100 valid-1 invalid-100; do
 done
 echo
 echo "ncpmock / same-answer (the bare server sending ncpmock's answer):"
-for body in valid-100 valid-1 invalid-100; do
+for body in "${bodies[@]}"; do
 	echo "  $body: $(median <"$work/ratio-$body-ncpmock-same")% ($(minmax <"$work/ratio-$body-ncpmock-same")%); answer $(wc -c <"$work/answer-$body.json") B"
 done
-echo "ncpmock RSS: idle after start $(mb "$idle_kb") MB; peak under load (VmHWM) $(mb "$peak_kb") MB; after the load $(mb "$after_kb") MB"
+echo "ncpmock RSS: idle after start $(mb "$idle_kb") MB; peak under load (VmHWM) $(mb "$peak_kb") MB; after the load $(mb "$after_kb") MB; peak once new-100 had filled the store $(mb "$peak_new_kb") MB"
 if [ "$prism" = 1 ]; then
 	version=$(awk -F'"' '$2 == "version" {print $4; exit}' "$work/prism/node_modules/@stoplight/prism-cli/package.json")
 	echo "prism $version RSS: peak (VmHWM) $(mb "$(rss_kb "$(cat "$work/prism.pid")" VmHWM)") MB"

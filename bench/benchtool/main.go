@@ -45,7 +45,9 @@ func run(args []string) error {
 	case len(args) == 2 && args[0] == "post":
 		return post(args[1])
 	case len(args) == 4 && args[0] == "answer":
-		return answer(args[1], args[2], args[3])
+		return answer(args[1], args[2], args[3], 2)
+	case len(args) == 5 && args[0] == "answer" && args[4] == "--first":
+		return answer(args[1], args[2], args[3], 1)
 	case len(args) >= 3 && args[0] == "startup":
 		ms, err := startup(args[1], args[2], args[3:]...)
 		if err != nil {
@@ -54,7 +56,7 @@ func run(args []string) error {
 		fmt.Printf("%.1f\n", ms)
 		return nil
 	}
-	return errors.New("usage: benchtool bodies DIR | port | wait URL | post URL | answer URL BODY OUT | startup URL CMD [ARG...]")
+	return errors.New("usage: benchtool bodies DIR | port | wait URL | post URL | answer URL BODY OUT [--first] | startup URL CMD [ARG...]")
 }
 
 func port() error {
@@ -79,17 +81,18 @@ func post(url string) error {
 	return nil
 }
 
-// answer records the answer a server gives a body it has seen before: for
-// ncpmock, the per-user "Duplicate login ID." results that a load run's
-// requests get after the first.
-func answer(url, bodyFile, out string) error {
+// answer records the answer a server gives the posts-th post of a body: with
+// 2, a body it has seen before (for ncpmock, the per-user "Duplicate login
+// ID." results that a load run's requests get after the first); with 1, the
+// first (for ncpmock after a reset, the users created, with IDs and NRNs).
+func answer(url, bodyFile, out string, posts int) error {
 	body, err := os.ReadFile(bodyFile)
 	if err != nil {
 		return err
 	}
 	var status int
 	var got []byte
-	for range 2 {
+	for range posts {
 		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
 		if err != nil {
 			return err
