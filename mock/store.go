@@ -2,7 +2,6 @@ package mock
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -62,13 +61,17 @@ type memoryStore struct {
 	key func(loginID string) string
 	max int
 
-	mu        sync.Mutex
-	users     []User           // oldest first
-	first     int64            // the sequence number of users[0]
-	taken     map[string]int64 // login ID key -> sequence number
-	byID      map[string]int64 // user ID -> sequence number
-	forgotten uint64           // users forgotten to stay within max
-	onForget  func(max int)    // called when the store first forgets (since a reset); may be nil
+	mu sync.Mutex
+	// users[off:] are the users kept, oldest first; users[:off] are the
+	// cleared slots of users forgotten since the array was last compacted.
+	users     []User
+	off       int
+	first     int64               // the sequence number of users[off]
+	taken     map[string]int64    // login ID key -> sequence number
+	byID      map[string]int64    // user ID -> sequence number
+	batch     map[string]struct{} // Insert's scratch: the batch's login ID keys
+	forgotten uint64              // users forgotten to stay within max
+	onForget  func(max int)       // called when the store first forgets (since a reset); may be nil
 }
 
 // newMemoryStore returns an empty store of at most max users (no limit when
@@ -78,7 +81,8 @@ func newMemoryStore(caseSensitive bool, max int) *memoryStore {
 	if caseSensitive {
 		key = func(s string) string { return s }
 	}
-	return &memoryStore{key: key, max: max, taken: make(map[string]int64), byID: make(map[string]int64)}
+	return &memoryStore{key: key, max: max, taken: make(map[string]int64), byID: make(map[string]int64),
+		batch: make(map[string]struct{})}
 }
 
 // foldCase is strings.ToLower, without its cost for the common login ID
@@ -110,52 +114,76 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 	added := make([]bool, len(users))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	defer clear(m.batch) // its keys are parts of the request
 	n := 0
 	for i, u := range users {
 		k := m.key(u.LoginID)
 		if _, dup := m.taken[k]; dup {
 			continue
 		}
-		m.taken[k] = -1 // for now: k may be a part of the request
+		if _, dup := m.batch[k]; dup {
+			continue
+		}
+		m.batch[k] = struct{}{}
 		added[i] = true
 		n++
 	}
 	if n == 0 {
 		return added, nil
 	}
-	before := make([]string, 0, n)
-	for i, u := range users {
-		if added[i] {
-			before = append(before, u.LoginID)
-		}
-	}
 	assign(users, added)
-	m.users = slices.Grow(m.users, n)
-	j := 0
+	m.room(n)
 	for i, u := range users {
 		if added[i] {
-			seq := m.first + int64(len(m.users))
-			delete(m.taken, m.key(before[j]))
-			m.taken[m.key(u.LoginID)] = seq // the user's own copy
+			seq := m.first + int64(len(m.users)-m.off)
+			m.taken[m.key(u.LoginID)] = seq // the user's own copy, from assign
 			m.byID[u.ID] = seq
 			m.users = append(m.users, u)
-			j++
 		}
 	}
-	if m.max > 0 && len(m.users) > m.max {
-		m.forget(len(m.users) - m.max)
+	if kept := len(m.users) - m.off; m.max > 0 && kept > m.max {
+		m.forget(kept - m.max)
 	}
 	return added, nil
 }
 
+// room makes room in m.users for n more users without moving them on every
+// insert: it moves the users kept over the slots of forgotten ones when
+// those are at least half as many, and otherwise grows the array to twice
+// what it needs.
+func (m *memoryStore) room(n int) {
+	if len(m.users)+n <= cap(m.users) {
+		return
+	}
+	kept := len(m.users) - m.off
+	if m.off >= kept/2 && kept+n <= cap(m.users) {
+		m.compact()
+		return
+	}
+	grown := make([]User, kept, 2*(kept+n))
+	copy(grown, m.users[m.off:])
+	m.users, m.off = grown, 0
+}
+
+// compact moves the users kept to the front of m.users.
+func (m *memoryStore) compact() {
+	if m.off == 0 {
+		return
+	}
+	k := copy(m.users, m.users[m.off:])
+	clear(m.users[k:]) // the moved users' old slots
+	m.users, m.off = m.users[:k], 0
+}
+
 // forget drops the n users created first, which frees their login IDs.
 func (m *memoryStore) forget(n int) {
-	for _, u := range m.users[:n] {
+	gone := m.users[m.off : m.off+n]
+	for _, u := range gone {
 		delete(m.taken, m.key(u.LoginID))
 		delete(m.byID, u.ID)
 	}
-	clear(m.users[:n]) // let their strings go
-	m.users = m.users[n:]
+	clear(gone) // let their strings go
+	m.off += n
 	if m.forgotten == 0 && m.onForget != nil {
 		m.onForget(m.max)
 	}
@@ -174,21 +202,21 @@ func (m *memoryStore) Forgotten(context.Context) (uint64, error) {
 func (m *memoryStore) List(context.Context) ([]User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]User(nil), m.users...), nil
+	return append([]User(nil), m.users[m.off:]...), nil
 }
 
 // Count returns how many users the store holds.
 func (m *memoryStore) Count(context.Context) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.users), nil
+	return len(m.users) - m.off, nil
 }
 
 func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if seq, ok := m.byID[id]; ok {
-		return m.users[seq-m.first], true, nil
+		return m.users[m.off+int(seq-m.first)], true, nil
 	}
 	return User{}, false, nil
 }
@@ -196,8 +224,8 @@ func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 func (m *memoryStore) Lookup(_ context.Context, loginID string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if seq, ok := m.taken[m.key(loginID)]; ok && seq >= 0 {
-		return m.users[seq-m.first], true, nil
+	if seq, ok := m.taken[m.key(loginID)]; ok {
+		return m.users[m.off+int(seq-m.first)], true, nil
 	}
 	return User{}, false, nil
 }
@@ -206,6 +234,7 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 	removed := make([]User, len(ids))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.compact()
 	gone := make(map[int]bool, len(ids))
 	for j, id := range ids {
 		if seq, ok := m.byID[id]; ok && !gone[int(seq-m.first)] {
@@ -229,7 +258,8 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 	return removed, nil
 }
 
-// reindex rebuilds both indexes from m.users, numbered from m.first.
+// reindex rebuilds both indexes from m.users (compacted), numbered from
+// m.first.
 func (m *memoryStore) reindex() {
 	m.taken = make(map[string]int64, len(m.users))
 	m.byID = make(map[string]int64, len(m.users))
@@ -242,7 +272,7 @@ func (m *memoryStore) reindex() {
 func (m *memoryStore) Reset(context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.users, m.first, m.forgotten = nil, 0, 0
+	m.users, m.off, m.first, m.forgotten = nil, 0, 0, 0
 	m.reindex()
 	return nil
 }
