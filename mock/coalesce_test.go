@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // recordingConn is a net.Conn that records what is written to it, one entry
@@ -125,10 +122,7 @@ func TestLargeAnswersOverKeptAliveConnection(t *testing.T) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("user%03d@coalesce.example.com", i)
 	}
-	body, err := json.Marshal(bulkRequestOf(ids))
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := []byte(bulkBody(ids...))
 
 	newMock := func() *Server {
 		m, err := New(Config{Seed: 7})
@@ -152,21 +146,8 @@ func TestLargeAnswersOverKeptAliveConnection(t *testing.T) {
 		want = append(want, rec.Body.String())
 	}
 
-	srv, err := NewHTTPServer(newMock(), Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		srv.Close()
-		<-served
-	})
-	conn, err := net.Dial("tcp", ln.Addr().String())
+	_, url := serveHTTP(t, newMock(), Limits{})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,24 +174,16 @@ func TestLargeAnswersOverKeptAliveConnection(t *testing.T) {
 		return resp.StatusCode, b.String()
 	}
 	for i, w := range want {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/api/v1/users/bulk", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/users/bulk", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		status, got := roundTrip(req)
 		if status != http.StatusOK || got != w {
 			t.Fatalf("answer %d over the connection: %d, %d bytes; want 200 and the handler's %d bytes", i, status, len(got), len(w))
 		}
 		// A small answer after a large one: nothing is still held.
-		health, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/healthz", nil)
+		health, _ := http.NewRequest(http.MethodGet, url+"/healthz", nil)
 		if status, _ := roundTrip(health); status != http.StatusOK {
 			t.Fatalf("/healthz after answer %d: %d", i, status)
 		}
 	}
-}
-
-func bulkRequestOf(loginIDs []string) openapi.BulkRequest {
-	var req openapi.BulkRequest
-	for _, id := range loginIDs {
-		req.Params = append(req.Params, openapi.UserCreate{LoginID: id})
-	}
-	return req
 }
