@@ -86,7 +86,8 @@ type Config struct {
 	NoAdmin bool
 	// ReferenceValidator validates requests with kin-openapi alone instead of
 	// the compiled single-pass validator: the same answers, 30 to 50 times
-	// slower on bodies of 100 users. For checking the compiled validator and for comparisons.
+	// slower on bodies of 100 users. For checking the compiled validator and
+	// for comparisons.
 	ReferenceValidator bool
 }
 
