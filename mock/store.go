@@ -58,20 +58,31 @@ const DefaultMaxUsers = 10000
 // it created first, so that a load test that creates users without end runs
 // in bounded memory.
 type memoryStore struct {
-	key func(loginID string) string
-	max int
+	key  func(loginID string) string
+	hash func(string) uint64 // of keys and IDs, for the indexes
+	max  int
 
 	mu sync.Mutex
 	// users[off:] are the users kept, oldest first; users[:off] are the
 	// cleared slots of users forgotten since the array was last compacted.
-	users     []User
+	users     []storedUser
 	off       int
-	first     int64               // the sequence number of users[off]
-	taken     map[string]int64    // login ID key -> sequence number
-	byID      map[string]int64    // user ID -> sequence number
-	batch     map[string]struct{} // Insert's scratch: the batch's login ID keys
-	forgotten uint64              // users forgotten to stay within max
-	onForget  func(max int)       // called when the store first forgets (since a reset); may be nil
+	first     int64          // the sequence number of users[off]
+	taken     *seqIndex      // login ID key -> sequence number
+	byID      *seqIndex      // user ID -> sequence number
+	batch     map[uint64]int // Insert's scratch: hash of a login ID key -> its first user in the batch
+	keys      []string       // Insert's scratch: the batch's login ID keys
+	sums      []uint64       // Insert's scratch: their hashes
+	forgotten uint64         // users forgotten to stay within max
+	onForget  func(max int)  // called when the store first forgets (since a reset); may be nil
+}
+
+// storedUser is a user as the store keeps it: with its login ID as Insert
+// compares them, and the hashes that index it.
+type storedUser struct {
+	User
+	key           string
+	keySum, idSum uint64
 }
 
 // newMemoryStore returns an empty store of at most max users (no limit when
@@ -81,8 +92,15 @@ func newMemoryStore(caseSensitive bool, max int) *memoryStore {
 	if caseSensitive {
 		key = func(s string) string { return s }
 	}
-	return &memoryStore{key: key, max: max, taken: make(map[string]int64), byID: make(map[string]int64),
-		batch: make(map[string]struct{})}
+	m := &memoryStore{key: key, hash: newHash(), max: max, batch: make(map[uint64]int)}
+	m.taken = newSeqIndex(func(seq int64) string { return m.at(seq).key })
+	m.byID = newSeqIndex(func(seq int64) string { return m.at(seq).ID })
+	return m
+}
+
+// at returns the user kept with sequence number seq.
+func (m *memoryStore) at(seq int64) *storedUser {
+	return &m.users[m.off+int(seq-m.first)]
 }
 
 // foldCase is strings.ToLower, without its cost for the common login ID
@@ -114,17 +132,19 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 	added := make([]bool, len(users))
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	defer clear(m.batch) // its keys are parts of the request
+	defer clear(m.batch)
+	// The keys are parts of the request until assign copies them.
+	m.keys, m.sums = m.keys[:0], m.sums[:0]
+	defer clear(m.keys)
 	n := 0
 	for i, u := range users {
 		k := m.key(u.LoginID)
-		if _, dup := m.taken[k]; dup {
+		h := m.hash(k)
+		m.keys, m.sums = append(m.keys, k), append(m.sums, h)
+		if _, dup := m.taken.get(k, h); dup || m.earlierInBatch(i) {
 			continue
 		}
-		if _, dup := m.batch[k]; dup {
-			continue
-		}
-		m.batch[k] = struct{}{}
+		m.batch[h] = i
 		added[i] = true
 		n++
 	}
@@ -136,15 +156,37 @@ func (m *memoryStore) Insert(_ context.Context, users []User, assign func([]User
 	for i, u := range users {
 		if added[i] {
 			seq := m.first + int64(len(m.users)-m.off)
-			m.taken[m.key(u.LoginID)] = seq // the user's own copy, from assign
-			m.byID[u.ID] = seq
-			m.users = append(m.users, u)
+			// The user's own copy of its login ID, from assign.
+			su := storedUser{User: u, key: m.key(u.LoginID), keySum: m.sums[i], idSum: m.hash(u.ID)}
+			m.users = append(m.users, su)
+			m.taken.put(su.key, su.keySum, seq)
+			m.byID.put(su.ID, su.idSum, seq)
 		}
 	}
 	if kept := len(m.users) - m.off; m.max > 0 && kept > m.max {
 		m.forget(kept - m.max)
 	}
 	return added, nil
+}
+
+// earlierInBatch reports whether the login ID key of users[i] of the batch
+// being inserted is that of an earlier user of the batch added.
+func (m *memoryStore) earlierInBatch(i int) bool {
+	k, h := m.keys[i], m.sums[i]
+	j, ok := m.batch[h]
+	if !ok {
+		return false
+	}
+	if m.keys[j] == k {
+		return true
+	}
+	// Another key with the same hash came first: look at all of them.
+	for j := range i {
+		if m.sums[j] == h && m.keys[j] == k {
+			return true
+		}
+	}
+	return false
 }
 
 // room makes room in m.users for n more users without moving them on every
@@ -160,7 +202,7 @@ func (m *memoryStore) room(n int) {
 		m.compact()
 		return
 	}
-	grown := make([]User, kept, 2*(kept+n))
+	grown := make([]storedUser, kept, 2*(kept+n))
 	copy(grown, m.users[m.off:])
 	m.users, m.off = grown, 0
 }
@@ -178,9 +220,10 @@ func (m *memoryStore) compact() {
 // forget drops the n users created first, which frees their login IDs.
 func (m *memoryStore) forget(n int) {
 	gone := m.users[m.off : m.off+n]
-	for _, u := range gone {
-		delete(m.taken, m.key(u.LoginID))
-		delete(m.byID, u.ID)
+	for i := range gone {
+		u, seq := &gone[i], m.first+int64(i)
+		m.taken.del(u.key, u.keySum, seq)
+		m.byID.del(u.ID, u.idSum, seq)
 	}
 	clear(gone) // let their strings go
 	m.off += n
@@ -202,7 +245,11 @@ func (m *memoryStore) Forgotten(context.Context) (uint64, error) {
 func (m *memoryStore) List(context.Context) ([]User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]User(nil), m.users[m.off:]...), nil
+	users := make([]User, len(m.users)-m.off)
+	for i := range users {
+		users[i] = m.users[m.off+i].User
+	}
+	return users, nil
 }
 
 // Count returns how many users the store holds.
@@ -215,8 +262,8 @@ func (m *memoryStore) Count(context.Context) (int, error) {
 func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if seq, ok := m.byID[id]; ok {
-		return m.users[m.off+int(seq-m.first)], true, nil
+	if seq, ok := m.byID.get(id, m.hash(id)); ok {
+		return m.at(seq).User, true, nil
 	}
 	return User{}, false, nil
 }
@@ -224,8 +271,9 @@ func (m *memoryStore) Get(_ context.Context, id string) (User, bool, error) {
 func (m *memoryStore) Lookup(_ context.Context, loginID string) (User, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if seq, ok := m.taken[m.key(loginID)]; ok {
-		return m.users[m.off+int(seq-m.first)], true, nil
+	k := m.key(loginID)
+	if seq, ok := m.taken.get(k, m.hash(k)); ok {
+		return m.at(seq).User, true, nil
 	}
 	return User{}, false, nil
 }
@@ -237,10 +285,10 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 	m.compact()
 	gone := make(map[int]bool, len(ids))
 	for j, id := range ids {
-		if seq, ok := m.byID[id]; ok && !gone[int(seq-m.first)] {
+		if seq, ok := m.byID.get(id, m.hash(id)); ok && !gone[int(seq-m.first)] {
 			i := int(seq - m.first)
 			gone[i] = true
-			removed[j] = m.users[i]
+			removed[j] = m.users[i].User
 		}
 	}
 	if len(gone) == 0 {
@@ -261,11 +309,12 @@ func (m *memoryStore) Delete(_ context.Context, ids []string) ([]User, error) {
 // reindex rebuilds both indexes from m.users (compacted), numbered from
 // m.first.
 func (m *memoryStore) reindex() {
-	m.taken = make(map[string]int64, len(m.users))
-	m.byID = make(map[string]int64, len(m.users))
-	for i, u := range m.users {
-		m.taken[m.key(u.LoginID)] = m.first + int64(i)
-		m.byID[u.ID] = m.first + int64(i)
+	m.taken.reset(len(m.users))
+	m.byID.reset(len(m.users))
+	for i := range m.users {
+		u := &m.users[i]
+		m.taken.put(u.key, u.keySum, m.first+int64(i))
+		m.byID.put(u.ID, u.idSum, m.first+int64(i))
 	}
 }
 

@@ -201,60 +201,77 @@ func TestDefaultMaxUsers(t *testing.T) {
 // repeated within a batch), deletes and resets against stores of several
 // limits and a plain model of what they must hold: after each step the
 // store lists the same users, finds each by ID and login ID, and finds
-// none of the others.
+// none of the others. It runs with the store's hash and with one that gives
+// most keys the hash of another, which the indexes must resolve exactly.
 func TestStoreMatchesAModel(t *testing.T) {
+	hashes := []struct {
+		name string
+		hash func(string) uint64
+	}{
+		{"maphash", nil},
+		{"colliding", func(s string) uint64 { return uint64(len(s) % 3) }},
+	}
 	for _, limit := range []int{0, 1, 3, 7, 50} {
-		t.Run(fmt.Sprintf("max %d", limit), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(limit), 7))
-			m := newMemoryStore(false, limit)
-			var model []string // login IDs kept, oldest first
-			ever := map[string]bool{}
-			for step := range 2000 {
-				switch op := rng.IntN(20); {
-				case op == 0:
-					if err := m.Reset(context.Background()); err != nil {
-						t.Fatal(err)
-					}
-					model = nil
-				case op <= 2 && len(model) > 0:
-					victim := model[rng.IntN(len(model))]
-					if _, err := m.Delete(context.Background(), []string{"id:" + victim, "id:nobody"}); err != nil {
-						t.Fatal(err)
-					}
-					model = slices.DeleteFunc(model, func(s string) bool { return s == victim })
-				default:
-					batch := make([]string, 1+rng.IntN(12))
-					for i := range batch {
-						batch[i] = fmt.Sprintf("u%d", rng.IntN(60)) // often taken or repeated
-					}
-					added := insertNew(t, m, batch...)
-					for i, id := range batch {
-						want := !slices.Contains(model, id)
-						if added[i] != want {
-							t.Fatalf("step %d: insert %q: added %t, want %t (kept %q)", step, id, added[i], want, model)
-						}
-						if want {
-							model = append(model, id)
-						}
-					}
-					if limit > 0 && len(model) > limit {
-						model = model[len(model)-limit:]
-					}
-				}
-				for _, id := range model {
-					ever[id] = true
-				}
-				if got := loginIDs(t, m); !slices.Equal(got, model) {
-					t.Fatalf("step %d: store %q, want %q", step, got, model)
-				}
-				var gone []string
-				for id := range ever {
-					if !slices.Contains(model, id) {
-						gone = append(gone, id)
-					}
-				}
-				checkFound(t, m, gone...)
+		for _, hash := range hashes {
+			t.Run(fmt.Sprintf("max %d/%s", limit, hash.name), func(t *testing.T) {
+				storeMatchesAModel(t, limit, hash.hash)
+			})
+		}
+	}
+}
+
+func storeMatchesAModel(t *testing.T, limit int, hash func(string) uint64) {
+	rng := rand.New(rand.NewPCG(uint64(limit), 7))
+	m := newMemoryStore(false, limit)
+	if hash != nil {
+		m.hash = hash
+	}
+	var model []string // login IDs kept, oldest first
+	ever := map[string]bool{}
+	for step := range 2000 {
+		switch op := rng.IntN(20); {
+		case op == 0:
+			if err := m.Reset(context.Background()); err != nil {
+				t.Fatal(err)
 			}
-		})
+			model = nil
+		case op <= 2 && len(model) > 0:
+			victim := model[rng.IntN(len(model))]
+			if _, err := m.Delete(context.Background(), []string{"id:" + victim, "id:nobody"}); err != nil {
+				t.Fatal(err)
+			}
+			model = slices.DeleteFunc(model, func(s string) bool { return s == victim })
+		default:
+			batch := make([]string, 1+rng.IntN(12))
+			for i := range batch {
+				batch[i] = fmt.Sprintf("u%d", rng.IntN(60)) // often taken or repeated
+			}
+			added := insertNew(t, m, batch...)
+			for i, id := range batch {
+				want := !slices.Contains(model, id)
+				if added[i] != want {
+					t.Fatalf("step %d: insert %q: added %t, want %t (kept %q)", step, id, added[i], want, model)
+				}
+				if want {
+					model = append(model, id)
+				}
+			}
+			if limit > 0 && len(model) > limit {
+				model = model[len(model)-limit:]
+			}
+		}
+		for _, id := range model {
+			ever[id] = true
+		}
+		if got := loginIDs(t, m); !slices.Equal(got, model) {
+			t.Fatalf("step %d: store %q, want %q", step, got, model)
+		}
+		var gone []string
+		for id := range ever {
+			if !slices.Contains(model, id) {
+				gone = append(gone, id)
+			}
+		}
+		checkFound(t, m, gone...)
 	}
 }
