@@ -45,9 +45,9 @@ type node struct {
 	minItems uint64
 	maxItems int64 // -1: none
 	items    *node
-	props    []property // declared properties, sorted by name
-	children []*node    // props[i].node, packed for the pass
-	byFirst  [128]uint8 // 1 + index of the first property whose name starts with a byte
+	props    []property     // declared properties, sorted by name
+	children []*node        // props[i].node, packed for the pass
+	byFirst  [128]propRange // the properties whose names start with a byte
 	required []required
 	minProps uint64
 	maxProps int64 // -1: none
@@ -321,11 +321,7 @@ func (c *compiler) compileObject(n *node, s *openapi3.Schema, where string) erro
 		n.props = append(n.props, newProperty(name, child))
 		n.children = append(n.children, child)
 	}
-	for i := len(n.props) - 1; i >= 0; i-- {
-		if name := n.props[i].name; name != "" && name[0] < 128 {
-			n.byFirst[name[0]] = uint8(i + 1)
-		}
-	}
+	n.indexProps()
 	for _, name := range s.Required {
 		n.required = append(n.required, required{name: name, prop: n.propIndex(name)})
 	}

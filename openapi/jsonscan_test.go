@@ -57,11 +57,7 @@ func TestMatchKey(t *testing.T) {
 	for _, name := range names {
 		n.props = append(n.props, newProperty(name, nil))
 	}
-	for i := len(n.props) - 1; i >= 0; i-- {
-		if c := n.props[i].name[0]; c < 128 {
-			n.byFirst[c] = uint8(i + 1)
-		}
-	}
+	n.indexProps()
 	for _, name := range names {
 		for _, tail := range []string{"", ":1}", `:"` + strings.Repeat("x", 20) + `"}`} {
 			for _, key := range []string{name, name + "x", name[:len(name)-1], "x" + name, strings.ToUpper(name)} {

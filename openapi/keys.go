@@ -47,14 +47,11 @@ func (n *node) matchKey(s string, start int) (int, int) {
 	if start >= len(s) || s[start] >= 128 {
 		return -1, 0
 	}
-	c := s[start]
-	j := int(n.byFirst[c])
-	if j == 0 {
-		return -1, 0
-	}
+	r := n.byFirst[s[start]]
+	lo, hi := int(r.lo), int(r.hi)
 	if start+16 <= len(s) {
 		w0, w1 := load64(s, start), load64(s, start+8)
-		for k := j - 1; k < len(n.props) && n.props[k].name[0] == c; k++ {
+		for k := lo; k < hi; k++ {
 			pr := &n.props[k]
 			if w0&pr.m0 == pr.w0 && w1&pr.m1 == pr.w1 && pr.plain {
 				end := start + len(pr.name)
@@ -65,7 +62,7 @@ func (n *node) matchKey(s string, start int) (int, int) {
 		}
 		return -1, 0
 	}
-	for k := j - 1; k < len(n.props) && n.props[k].name[0] == c; k++ {
+	for k := lo; k < hi; k++ {
 		name := n.props[k].name
 		end := start + len(name)
 		if n.props[k].plain && end < len(s) && s[end] == '"' && s[start:end] == name {
@@ -74,6 +71,24 @@ func (n *node) matchKey(s string, start int) (int, int) {
 	}
 	return -1, 0
 }
+
+// indexProps fills byFirst from props, which are sorted by name, so that
+// the names that start with a byte are adjacent.
+func (n *node) indexProps() {
+	for i, pr := range n.props {
+		if name := pr.name; name != "" && name[0] < 128 {
+			r := &n.byFirst[name[0]]
+			if r.lo == r.hi {
+				r.lo = uint8(i)
+			}
+			r.hi = uint8(i + 1)
+		}
+	}
+}
+
+// propRange is the range props[lo:hi] of a node's properties; lo == hi
+// when it is empty.
+type propRange struct{ lo, hi uint8 }
 
 // load64 reads 8 bytes of s from i on as a little-endian word.
 func load64(s string, i int) uint64 {
