@@ -129,9 +129,15 @@ func (s *Server) writeResults(c echo.Context, users []User, added []bool) error 
 	if c.Request().URL.RawQuery != "" {
 		return c.JSON(http.StatusOK, results(users, added, nil))
 	}
+	return s.writeEncoded(c, http.StatusOK, func(dst []byte) []byte { return appendResults(dst, users, added) })
+}
+
+// writeEncoded answers status with the JSON that encode appends to the
+// buffer it is given (a pooled one), with its length.
+func (s *Server) writeEncoded(c echo.Context, status int, encode func([]byte) []byte) error {
 	buf := s.buffer()
 	defer s.recycle(buf)
-	*buf = appendResults((*buf)[:0], users, added)
+	*buf = encode((*buf)[:0])
 	// With its length known net/http sends the answer as it is, not in
 	// chunks, in fewer writes.
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(*buf)))
@@ -139,7 +145,7 @@ func (s *Server) writeResults(c echo.Context, users []User, added []bool) error 
 		// It will not fit net/http's buffer: one writev, not two writes.
 		defer holdConnWrites(c.Request().Context())()
 	}
-	return c.JSONBlob(http.StatusOK, *buf) // writers must not keep it (io.Writer)
+	return c.JSONBlob(status, *buf) // writers must not keep it (io.Writer)
 }
 
 // holdAnswersOver is the size of results above which writeResults has its

@@ -107,8 +107,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.As(err, &gw) {
 		copyHeader(c.Response().Header(), gw.Header)
 	}
-	if err := c.JSON(status, body); err != nil {
-		s.log.Debug("write error response", "err", err)
+	var werr error
+	if r, ok := body.(openapi.ErrorResponse); ok && c.Request().URL.RawQuery == "" {
+		// As c.JSON would write it (a query such as ?pretty goes to c.JSON).
+		werr = s.writeEncoded(c, status, func(dst []byte) []byte { return appendErrorResponse(dst, r) })
+	} else {
+		werr = c.JSON(status, body)
+	}
+	if werr != nil {
+		s.log.Debug("write error response", "err", werr)
 	}
 }
 

@@ -3,8 +3,11 @@ package mock
 import (
 	"encoding/binary"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // appendResults appends the answer to a batch (see results) as JSON, byte
@@ -39,6 +42,33 @@ func appendResults(dst []byte, users []User, added []bool) []byte {
 		dst = append(dst, `,"success":true,"message":""}`...)
 	}
 	return append(dst, ']', '\n')
+}
+
+// appendErrorResponse appends r as JSON, byte for byte what echo's c.JSON
+// writes (see appendResults): the 400 answer of an invalid body is written
+// on the hot path of a load test that sends such bodies.
+func appendErrorResponse(dst []byte, r openapi.ErrorResponse) []byte {
+	dst = append(dst, `{"errorCode":`...)
+	dst = strconv.AppendInt(dst, int64(r.ErrorCode), 10)
+	dst = append(dst, `,"message":`...)
+	dst = appendJSONString(dst, r.Message)
+	if len(r.FieldErrors) > 0 { // omitempty
+		dst = append(dst, `,"fieldErrors":[`...)
+		for i, p := range r.FieldErrors {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"field":`...)
+			dst = appendJSONString(dst, p.Field)
+			dst = append(dst, `,"rule":`...)
+			dst = appendJSONString(dst, p.Rule)
+			dst = append(dst, `,"message":`...)
+			dst = appendJSONString(dst, p.Message)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}', '\n')
 }
 
 // duplicateTail ends the result of a duplicate login ID.

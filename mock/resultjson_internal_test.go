@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,51 @@ func TestCreateUsersAnswerIsEncodingJSONs(t *testing.T) {
 		}
 		if err := s.store.Reset(req.Context()); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// The 400 answer of an invalid body is written by appendErrorResponse: it
+// must be what c.JSON wrote, and ?pretty must still indent it.
+func TestInvalidBodyAnswerIsEncodingJSONs(t *testing.T) {
+	s, err := New(Config{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"params":[{"loginId":"kim@example.com","userProfile":{"phoneNo":"<12>"},"accessRules":{"consoleAccessAllowed":true}}]}`
+	for _, tc := range []struct {
+		query  string
+		indent string
+	}{{"", ""}, {"?pretty", "  "}} {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk"+tc.query, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusBadRequest {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if got := rec.Header().Get("Content-Type"); got != "application/json" {
+			t.Errorf("Content-Type: got %q, want application/json", got)
+		}
+		var answer openapi.ErrorResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil {
+			t.Fatal(err)
+		}
+		var fields []string
+		for _, p := range answer.FieldErrors {
+			fields = append(fields, p.Field+" "+p.Rule)
+		}
+		if want := []string{"params[0].accessRules.apiAccessAllowed required", "params[0].userProfile.phoneNo pattern"}; !slices.Equal(fields, want) {
+			t.Errorf("field errors: got %q, want %q", fields, want)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", tc.indent)
+		if err := enc.Encode(answer); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(rec.Body.Bytes(), want.Bytes()) {
+			t.Errorf("query %q: got %s, want %s", tc.query, rec.Body, want.Bytes())
 		}
 	}
 }

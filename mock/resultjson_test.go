@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 var resultNames = []string{
@@ -34,6 +36,27 @@ func checkResults(t *testing.T, users []User, added []bool) {
 	}
 	if got := appendResults(nil, users, added); !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("got  %s\nwant %s", got, want.Bytes())
+	}
+}
+
+func TestAppendErrorResponseMatchesEncodingJSON(t *testing.T) {
+	check := func(r openapi.ErrorResponse) {
+		t.Helper()
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendErrorResponse(nil, r); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("got  %s\nwant %s", got, want.Bytes())
+		}
+	}
+	check(openapi.ErrorResponse{})
+	check(openapi.ErrorResponse{ErrorCode: 404, Message: MsgUserNotFound, FieldErrors: []openapi.Problem{}})
+	r := openapi.ErrorResponse{ErrorCode: -7, Message: msgInvalidRequest}
+	for i, text := range resultNames {
+		r.FieldErrors = append(r.FieldErrors, openapi.Problem{
+			Field: text, Rule: resultNames[(i+1)%len(resultNames)], Message: resultNames[(i+2)%len(resultNames)]})
+		check(r)
 	}
 }
 
