@@ -45,7 +45,7 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.format, "format", "json", "json (one body, or an array of them), ndjson (a body a line) or csv (a user a row)")
 	fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
 	fs.StringVar(&o.specFile, "spec", "", "OpenAPI spec `file` to generate from instead of the embedded one")
-	fs.BoolVar(&o.annotated, "annotated", false, "json and ndjson: wrap each body as {\"case\",\"mode\",\"note\",\"want\",\"body\"}, want being the answer the spec asks for")
+	fs.BoolVar(&o.annotated, "annotated", false, "json and ndjson: wrap each body as {\"case\",\"mode\",\"note\",\"users\",\"want\",\"body\"}, want being the answer the spec asks for")
 	fs.BoolVar(&o.duplicate, "duplicate", false, "valid mode: the last user of each body repeats the first user's login ID (needs --users 2 or more)")
 	fs.BoolVar(&o.strict, "strict", false, "invalid mode: also one body per object with an undeclared property, as serve --strict rejects")
 	fs.BoolVar(&o.bom, "bom", false, "csv: start with a UTF-8 byte order mark, so that spreadsheets read Hangul right")

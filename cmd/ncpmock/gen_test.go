@@ -391,3 +391,43 @@ func TestGenAllocationsPerUserConstant(t *testing.T) {
 			small, n*10, large, n*100, ratio)
 	}
 }
+
+// TestGenAnnotatedHelpNamesEveryKey holds gen's help to the keys that
+// --annotated really writes, in every mode.
+func TestGenAnnotatedHelpNamesEveryKey(t *testing.T) {
+	_, stdout, stderr := runCLI(t, "gen", "-h")
+	var usage string
+	for line := range strings.Lines(stdout + stderr) {
+		if strings.Contains(line, "wrap each body as") {
+			usage = line
+		}
+	}
+	if usage == "" {
+		t.Fatalf("gen -h does not describe --annotated:\n%s%s", stdout, stderr)
+	}
+	keys := map[string]bool{}
+	for _, args := range [][]string{
+		{"--mode", "valid", "--users", "2"},
+		{"--mode", "boundary"},
+		{"--mode", "invalid"},
+	} {
+		out, _ := mustGen(t, append(args, "--seed", "3", "--annotated", "--format", "ndjson")...)
+		for line := range strings.Lines(out) {
+			var c map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(line), &c); err != nil {
+				t.Fatalf("%v: %s", err, clip(line))
+			}
+			for k := range c {
+				keys[k] = true
+			}
+		}
+	}
+	if len(keys) < 5 {
+		t.Fatalf("annotated bodies have only the keys %v", keys)
+	}
+	for k := range keys {
+		if !strings.Contains(usage, `"`+k+`"`) {
+			t.Errorf("gen -h does not name the key %q that --annotated writes: %s", k, usage)
+		}
+	}
+}
