@@ -16,43 +16,18 @@ import (
 // The answer is written by appendResults: it must be what c.JSON wrote, and
 // ?pretty must still indent it.
 func TestCreateUsersAnswerIsEncodingJSONs(t *testing.T) {
-	s, err := New(Config{Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestServer(t, Config{Seed: 5})
 	body := `{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}},` +
 		`{"loginId":"KIM@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`
-	for _, tc := range []struct {
-		query  string
-		indent string
-	}{{"", ""}, {"?pretty", "  "}} {
-		req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk"+tc.query, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
-		if got := rec.Header().Get("Content-Type"); got != "application/json" {
-			t.Errorf("Content-Type: got %q, want application/json", got)
-		}
+	for _, indent := range []string{"", "  "} {
+		rec := postForEncoding(t, s, indent, body, http.StatusOK)
 		var results []openapi.UserResult
-		if err := json.Unmarshal(rec.Body.Bytes(), &results); err != nil {
-			t.Fatal(err)
-		}
+		decode(t, rec.Body.Bytes(), &results)
 		if len(results) != 2 || !results[0].Success || results[1].Message != MsgDuplicateLoginID {
 			t.Fatalf("got %+v", results)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", tc.indent)
-		if err := enc.Encode(results); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(rec.Body.Bytes(), want.Bytes()) {
-			t.Errorf("query %q: got %s, want %s", tc.query, rec.Body, want.Bytes())
-		}
-		if err := s.store.Reset(req.Context()); err != nil {
+		checkEncodingJSONs(t, rec, results, indent)
+		if err := s.store.Reset(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,29 +36,12 @@ func TestCreateUsersAnswerIsEncodingJSONs(t *testing.T) {
 // The 400 answer of an invalid body is written by appendErrorResponse: it
 // must be what c.JSON wrote, and ?pretty must still indent it.
 func TestInvalidBodyAnswerIsEncodingJSONs(t *testing.T) {
-	s, err := New(Config{Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestServer(t, Config{Seed: 5})
 	body := `{"params":[{"loginId":"kim@example.com","userProfile":{"phoneNo":"<12>"},"accessRules":{"consoleAccessAllowed":true}}]}`
-	for _, tc := range []struct {
-		query  string
-		indent string
-	}{{"", ""}, {"?pretty", "  "}} {
-		req := httptest.NewRequest(http.MethodPost, "/api/v1/users/bulk"+tc.query, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusBadRequest {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
-		if got := rec.Header().Get("Content-Type"); got != "application/json" {
-			t.Errorf("Content-Type: got %q, want application/json", got)
-		}
+	for _, indent := range []string{"", "  "} {
+		rec := postForEncoding(t, s, indent, body, http.StatusBadRequest)
 		var answer openapi.ErrorResponse
-		if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil {
-			t.Fatal(err)
-		}
+		decode(t, rec.Body.Bytes(), &answer)
 		var fields []string
 		for _, p := range answer.FieldErrors {
 			fields = append(fields, p.Field+" "+p.Rule)
@@ -91,15 +49,40 @@ func TestInvalidBodyAnswerIsEncodingJSONs(t *testing.T) {
 		if want := []string{"params[0].accessRules.apiAccessAllowed required", "params[0].userProfile.phoneNo pattern"}; !slices.Equal(fields, want) {
 			t.Errorf("field errors: got %q, want %q", fields, want)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", tc.indent)
-		if err := enc.Encode(answer); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(rec.Body.Bytes(), want.Bytes()) {
-			t.Errorf("query %q: got %s, want %s", tc.query, rec.Body, want.Bytes())
-		}
+		checkEncodingJSONs(t, rec, answer, indent)
+	}
+}
+
+// postForEncoding posts body to the bulk endpoint, with ?pretty when indent
+// is set, and fails unless the answer has the status wanted.
+func postForEncoding(t *testing.T, s *Server, indent, body string, status int) *httptest.ResponseRecorder {
+	t.Helper()
+	target := "/api/v1/users/bulk"
+	if indent != "" {
+		target += "?pretty"
+	}
+	rec := do(t, s, http.MethodPost, target, body)
+	if rec.Code != status {
+		t.Fatalf("%s: status %d, want %d: %s", target, rec.Code, status, rec.Body)
+	}
+	return rec
+}
+
+// checkEncodingJSONs fails unless rec's answer is JSON, byte for byte what
+// encoding/json's Encoder writes of v with indent (what c.JSON writes).
+func checkEncodingJSONs(t *testing.T, rec *httptest.ResponseRecorder, v any, indent string) {
+	t.Helper()
+	if got := rec.Header().Get("Content-Type"); got != "application/json" {
+		t.Errorf("Content-Type: got %q, want application/json", got)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rec.Body.Bytes(), want.Bytes()) {
+		t.Errorf("indent %q: got %s, want %s", indent, rec.Body, want.Bytes())
 	}
 }
 
