@@ -92,6 +92,11 @@ func (f *fastPath) validate(body string, strict bool, maxDepth, maxUndeclared in
 	}
 	if p.sole != nil {
 		clearDecoded(dst)
+		// The pass stopped at the container; past it the body may not be
+		// JSON, which the reference reports first.
+		if wellFormed([]byte(body)) != nil {
+			return nil, nil, false
+		}
 		return nil, &ValidationError{Problems: []Problem{*p.sole}}, true
 	}
 	if p.bad {

@@ -118,7 +118,12 @@ func (p *pass) strSlow(start, i int) (string, bool) {
 		case c == '"':
 			p.i = i + 1
 			raw := s[start:i]
-			if !escaped && (ascii || utf8.ValidString(raw)) {
+			if !ascii && !utf8.ValidString(raw) {
+				// encoding/json would read U+FFFD; the reference refuses it.
+				p.bad = true
+				return "", false
+			}
+			if !escaped {
 				return raw, ascii
 			}
 			v := p.unquote(raw)

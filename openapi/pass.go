@@ -29,7 +29,7 @@ type pass struct {
 	// maxUndeclared bounds the undeclared properties reported; a body with
 	// more is Prescan's to refuse (which counts them as it does).
 	maxUndeclared int
-	sole          *Problem // set with bad: the one problem of the body, as Prescan reports it
+	sole          *Problem // set with bad: the one problem of a well-formed body, as Prescan reports it
 
 	path     []step
 	problems []record // kin-openapi's and x-max-bytes problems
@@ -213,7 +213,8 @@ func (p *pass) container(n *node, kin bool, k kind, sample any) bool {
 		// An array where the schema wants anything but an array, or an
 		// object likewise: the first such container is the whole answer,
 		// as Prescan gives it on the reference path (the pass has already
-		// given up on anything Prescan would report before it).
+		// given up on anything Prescan would report before it), if the
+		// body is well-formed JSON (which validate checks).
 		got := containerName(k == kindArray)
 		sole := newProblem(p.segments(), "type", fmt.Sprintf("must be %s, got %s", typeName(n.schema), got)).Problem
 		if !p.bad {

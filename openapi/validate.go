@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -181,6 +182,12 @@ func (v *Validator) reference(ctx context.Context, contentType string, body []by
 	// Bodies far outside the spec (a million users, deep nesting) are refused
 	// before kin-openapi decodes them; the compiled pass gives them up to here.
 	if p, ok := prescan(v.spec.RequestSchema(), body, v.depthLimit(), v.undeclaredLimit()); !ok && !v.skipPrescan {
+		// Prescan follows the bytes without checking the grammar: a body
+		// that is not well-formed gets the decoder's answer, so a missing
+		// comma is not reported as a type error of the member before it.
+		if err := wellFormed(body); err != nil {
+			return nil, &ValidationError{Problems: []Problem{jsonProblem(err)}}
+		}
 		return nil, &ValidationError{Problems: []Problem{p}}
 	}
 	value, err := decodeJSON(body)
@@ -246,40 +253,102 @@ const utf8BOM = "\xef\xbb\xbf"
 
 // decodeJSON decodes exactly one JSON value.
 func decodeJSON(body []byte) (any, error) {
+	var value any
+	if err := decodeInto(body, &value); err != nil {
+		return nil, err
+	}
+	return value, nil
+}
+
+// wellFormed reports, as decodeJSON would, why body is not one well-formed
+// JSON value, without building it: for bodies Prescan refuses, which may be
+// too large to decode.
+func wellFormed(body []byte) error {
+	var raw json.RawMessage
+	err := decodeInto(body, &raw)
+	if m := (*MalformedJSONError)(nil); errors.As(err, &m) && strings.HasSuffix(m.Reason, "exceeded max depth") {
+		// encoding/json's own limit (10,000 levels), not the body's
+		// syntax: the problem Prescan found stands.
+		return nil
+	}
+	return err
+}
+
+// decodeInto decodes exactly one JSON value into dst (a *any, or a
+// *json.RawMessage to check the syntax alone), with every problem a
+// *MalformedJSONError that says where.
+func decodeInto(body []byte, dst any) error {
 	if bytes.HasPrefix(body, []byte(utf8BOM)) {
-		return nil, &MalformedJSONError{Offset: 0,
+		return &MalformedJSONError{Offset: 0,
 			Reason: "the body starts with a UTF-8 byte order mark (EF BB BF), which JSON text must not; send the JSON alone"}
 	}
+	// encoding/json reads invalid UTF-8 in a string as U+FFFD; JSON text
+	// is UTF-8 (RFC 8259), and a byte limit counted on the replacement
+	// would name sizes the client never sent.
+	badUTF8 := invalidUTF8(body)
 	dec := json.NewDecoder(bytes.NewReader(body))
-	var value any
-	if err := dec.Decode(&value); err != nil {
-		var (
-			syn *json.SyntaxError
-			ute *json.UnmarshalTypeError
-		)
-		switch {
-		case errors.As(err, &syn):
-			// Offset counts the bytes read, the bad one included.
-			return nil, &MalformedJSONError{Offset: max(0, syn.Offset-1), Reason: syn.Error()}
-		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-			return nil, &MalformedJSONError{Offset: int64(len(body)), Reason: "unexpected end of JSON input"}
-		case errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number"):
-			// Well-formed, but past what a JSON parser of the service (an
-			// IEEE 754 double) can hold.
-			// Offset is past the number, by one byte or none.
-			literal := []byte(strings.TrimPrefix(ute.Value, "number "))
-			start := bytes.LastIndex(body[:min(int64(len(body)), ute.Offset)], literal)
-			return nil, &MalformedJSONError{Offset: int64(max(0, start)),
-				Reason: ute.Value + " is out of the range of a 64-bit floating-point number"}
+	if err := dec.Decode(dst); err != nil {
+		e := malformed(body, dec, err)
+		if badUTF8 >= 0 && badUTF8 < int(e.Offset) {
+			return utf8Error(body, badUTF8)
 		}
-		return nil, &MalformedJSONError{Offset: dec.InputOffset(), Reason: err.Error()}
+		return e
+	}
+	if badUTF8 >= 0 {
+		return utf8Error(body, badUTF8)
 	}
 	end := int(dec.InputOffset())
 	if rest := bytes.TrimLeft(body[end:], " \t\r\n"); len(rest) > 0 {
-		return nil, &MalformedJSONError{Offset: int64(len(body) - len(rest)),
+		return &MalformedJSONError{Offset: int64(len(body) - len(rest)),
 			Reason: "unexpected data after the top-level value"}
 	}
-	return value, nil
+	return nil
+}
+
+// malformed turns the error of dec, which read body, into a
+// *MalformedJSONError.
+func malformed(body []byte, dec *json.Decoder, err error) *MalformedJSONError {
+	var (
+		syn *json.SyntaxError
+		ute *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		// Offset counts the bytes read, the bad one included.
+		return &MalformedJSONError{Offset: max(0, syn.Offset-1), Reason: syn.Error()}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &MalformedJSONError{Offset: int64(len(body)), Reason: "unexpected end of JSON input"}
+	case errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number"):
+		// Well-formed, but past what a JSON parser of the service (an
+		// IEEE 754 double) can hold.
+		// Offset is past the number, by one byte or none.
+		literal := []byte(strings.TrimPrefix(ute.Value, "number "))
+		start := bytes.LastIndex(body[:min(int64(len(body)), ute.Offset)], literal)
+		return &MalformedJSONError{Offset: int64(max(0, start)),
+			Reason: ute.Value + " is out of the range of a 64-bit floating-point number"}
+	}
+	return &MalformedJSONError{Offset: dec.InputOffset(), Reason: err.Error()}
+}
+
+// invalidUTF8 returns the offset of the first byte of body that is not part
+// of valid UTF-8, or -1.
+func invalidUTF8(body []byte) int {
+	if utf8.Valid(body) {
+		return -1
+	}
+	for i := 0; i < len(body); {
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+func utf8Error(body []byte, at int) *MalformedJSONError {
+	return &MalformedJSONError{Offset: int64(at), Reason: fmt.Sprintf(
+		"byte 0x%02X is not valid UTF-8; JSON text must be UTF-8 (RFC 8259)", body[at])}
 }
 
 // MalformedJSONError reports a body that is not one well-formed JSON value.

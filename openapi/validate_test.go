@@ -265,6 +265,14 @@ func TestValidateMessagesNameTheLimit(t *testing.T) {
 
 func TestValidateBodyLevelProblems(t *testing.T) {
 	valid, _ := json.Marshal(body(user(0)))
+	const accessRules = `"accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}`
+	missingComma := `{"params":[{"loginId":"a@b.co" "userProfile":{"firstName":"A"},` + accessRules + `}]}`
+	membersInArray := `{"params":[{"loginId":"a@b.co","accessRules":["consoleAccessAllowed":true]}]}`
+	many, _ := json.Marshal(usersN(101))
+	manyThenMissingComma := strings.TrimSuffix(string(many), "}") + `,"extra":1 "x":2}`
+	tooDeepThenMissingComma := `{"x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + ` "y":1}`
+	badValue := `{"params":[{"loginId":"a@b.co","userProfile":{"firstName":"` + "\xff\xfe" + `ab"},` + accessRules + `}]}`
+	badKey := `{"params":[{"loginId":"a@b.co","userProfile":{"first` + "\xc3" + `Name":"ab"},` + accessRules + `}]}`
 	tests := []struct {
 		name, contentType, body string
 		rule, message           string
@@ -280,6 +288,22 @@ func TestValidateBodyLevelProblems(t *testing.T) {
 			fmt.Sprintf("malformed JSON at byte offset %d: unexpected data after the top-level value", len(valid)+1)},
 		{"two values", "application/json", string(valid) + string(valid), "json",
 			fmt.Sprintf("malformed JSON at byte offset %d: unexpected data after the top-level value", len(valid))},
+		// Prescan and the compiled pass see a container of the wrong type
+		// before the decoder would stop: the body's syntax comes first.
+		{"missing comma before an object", "application/json", missingComma, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: invalid character '\"' after object key:value pair", strings.Index(missingComma, `"userProfile"`))},
+		{"an object's members in an array", "application/json", membersInArray, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: invalid character ':' after array element", strings.Index(membersInArray, `:true]`))},
+		{"too many users, then a missing comma", "application/json", manyThenMissingComma, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: invalid character '\"' after object key:value pair", strings.LastIndex(manyThenMissingComma, `"x"`))},
+		{"too deep, then a missing comma", "application/json", tooDeepThenMissingComma, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: invalid character '\"' after object key:value pair", strings.Index(tooDeepThenMissingComma, `"y"`))},
+		{"invalid UTF-8 in a value", "application/json", badValue, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: byte 0xFF is not valid UTF-8; JSON text must be UTF-8 (RFC 8259)", strings.IndexByte(badValue, 0xff))},
+		{"invalid UTF-8 in a key", "application/json", badKey, "json",
+			fmt.Sprintf("malformed JSON at byte offset %d: byte 0xC3 is not valid UTF-8", strings.IndexByte(badKey, 0xc3))},
+		{"invalid UTF-8 after a syntax error", "application/json", `{"params":[{"loginId":"a@b.co",]` + "\xff", "json",
+			"malformed JSON at byte offset 31: invalid character ']'"},
 		{"empty body", "application/json", "", "body", "a JSON request body is required"},
 		{"blank body", "application/json", " \n", "body", "a JSON request body is required"},
 		{"no content type", "", string(valid), "contentType", "the Content-Type header is missing; send application/json"},
@@ -289,9 +313,14 @@ func TestValidateBodyLevelProblems(t *testing.T) {
 		{"unparsable content type", "application/json; charset", string(valid), "contentType", "is not accepted"},
 	}
 	v := newValidator(t, openapi.ValidatorConfig{})
+	ref := newValidator(t, openapi.ValidatorConfig{Reference: true})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := v.Validate(context.Background(), tc.contentType, []byte(tc.body))
+			_, refErr := ref.Validate(context.Background(), tc.contentType, []byte(tc.body))
+			if fmt.Sprint(err) != fmt.Sprint(refErr) {
+				t.Fatalf("compiled: %v\nreference: %v", err, refErr)
+			}
 			var verr *openapi.ValidationError
 			if !errors.As(err, &verr) || len(verr.Problems) != 1 {
 				t.Fatalf("got %v, want one problem", err)
