@@ -86,9 +86,11 @@ func (o *signOptions) target() (*url.URL, error) {
 	return u, nil
 }
 
-// printCurl prints the headers as curl options, one line, so that they can
-// be pasted or spliced with $(...): values are quoted only when the shell
-// would need it.
+// printCurl prints the headers as curl options, one line, to be spliced
+// with $(...), which splits words but removes no quotes: the URL (which
+// url.URL.String leaves without spaces or quotes) is never quoted, so a
+// query with & must be quoted by hand when the line is pasted instead;
+// header values are quoted only when they hold what $(...) would split on.
 func printCurl(e *env, method string, target *url.URL, h http.Header, names []string) {
 	var parts []string
 	if target.IsAbs() {
@@ -101,9 +103,18 @@ func printCurl(e *env, method string, target *url.URL, h http.Header, names []st
 		parts = append(parts, "-H", shellQuote(name+":"+h.Get(name)))
 	}
 	if target.IsAbs() {
-		parts = append(parts, shellQuote(target.String()))
+		parts = append(parts, spliceQuote(target.String()))
 	}
 	fmt.Fprintln(e.stdout, strings.Join(parts, " "))
+}
+
+// spliceQuote returns s bare when $(...) keeps it one word as it is (no
+// whitespace, quote or backslash), else quoted as one shell word.
+func spliceQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\r\n'\"\\") {
+		return s
+	}
+	return shellQuote(s)
 }
 
 var errUnsafe = errors.New("needs quoting")
