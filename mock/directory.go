@@ -250,7 +250,9 @@ var errUserNotFound = errors.New(MsgUserNotFound)
 // echo.ErrNotFound when the path has more segments than the route (Echo's
 // last :param takes the rest of the path, slashes and all).
 func (s *Server) userIDParam(c echo.Context) (string, error) {
-	if _, other := s.allow[c.Request().URL.Path]; other {
+	// The path as Echo routed it (escaped, as sent), so that the answer
+	// agrees with the route: /users/%62ulk is a user ID.
+	if _, other := s.allow[echo.GetPath(c.Request())]; other {
 		return "", echo.ErrMethodNotAllowed
 	}
 	id := c.Param("userId")

@@ -283,6 +283,10 @@ func TestDirectoryMethodsAndPaths(t *testing.T) {
 		{"DELETE", apiBase + "/users/delete", http.StatusMethodNotAllowed, "POST"},
 		{"POST", apiBase + "/users/check-login-id", http.StatusMethodNotAllowed, "GET"},
 		{"PUT", apiBase + "/users/some-id", http.StatusMethodNotAllowed, "GET, DELETE"},
+		// Routed as sent (Echo reads the escaped path): a user ID, not bulk.
+		{"POST", apiBase + "/users/%62ulk", http.StatusMethodNotAllowed, "GET, DELETE"},
+		{"GET", apiBase + "/users/%62ulk", http.StatusNotFound, ""},
+		{"GET", apiBase + "/users/check%2Dlogin-id", http.StatusNotFound, ""},
 		{"GET", "/users", http.StatusOK, ""},
 		{"GET", apiBase + "/users/no-such-id", http.StatusNotFound, ""},
 		{"GET", apiBase + "/users/bulk/", http.StatusNotFound, ""},
@@ -293,6 +297,12 @@ func TestDirectoryMethodsAndPaths(t *testing.T) {
 			rec := do(t, s, tc.method, tc.target, "")
 			if rec.Code != tc.want || rec.Header().Get("Allow") != tc.allow {
 				t.Errorf("got %d (Allow %q) %s, want %d (Allow %q)", rec.Code, rec.Header().Get("Allow"), rec.Body, tc.want, tc.allow)
+			}
+			if tc.want == http.StatusMethodNotAllowed {
+				want := fmt.Sprintf("%s is not allowed on %s; use %s.", tc.method, tc.target, tc.allow)
+				if g := gatewayErr(t, rec.Body.Bytes()); g.Details != want {
+					t.Errorf("details %q, want %q", g.Details, want)
+				}
 			}
 			if strings.Contains(tc.target, "/x") || strings.HasSuffix(tc.target, "/") {
 				if g := gatewayErr(t, rec.Body.Bytes()); g.Details != "URL not found." {

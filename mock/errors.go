@@ -101,7 +101,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, body := s.errorResponse(err, c.Request())
 	if status == http.StatusMethodNotAllowed {
-		c.Response().Header().Set("Allow", s.allowed(c.Request().URL.Path))
+		c.Response().Header().Set("Allow", s.allowed(echo.GetPath(c.Request())))
 	}
 	var gw *GatewayErrorStatus
 	if errors.As(err, &gw) {
@@ -170,11 +170,13 @@ func (s *Server) errorResponse(err error, r *http.Request) (int, any) {
 	case errors.As(err, &he) && (he.Code == http.StatusNotFound ||
 		// Echo answers 405 for a path that only shares a prefix with a
 		// route, such as /users/bulk/: no method is allowed there.
-		he.Code == http.StatusMethodNotAllowed && s.allowed(r.URL.Path) == ""):
+		he.Code == http.StatusMethodNotAllowed && s.allowed(echo.GetPath(r)) == ""):
 		return http.StatusNotFound, gatewayBody(gwNotFound, msgNotFound, "URL not found.")
 	case errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed:
+		// The path as Echo routed it: escaped, as sent (%62ulk is a user ID).
+		path := echo.GetPath(r)
 		return http.StatusMethodNotAllowed, gatewayBody(gwNotFound, "Method Not Allowed",
-			fmt.Sprintf("%s is not allowed on %s; use %s.", r.Method, r.URL.Path, s.allowed(r.URL.Path)))
+			fmt.Sprintf("%s is not allowed on %s; use %s.", r.Method, path, s.allowed(path)))
 	case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
 		return http.StatusRequestEntityTooLarge, gatewayBody(gwTooLarge, msgTooLarge, "")
 	}
