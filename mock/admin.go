@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,10 +17,16 @@ import (
 const HeaderAdminToken = "X-Ncpmock-Admin-Token"
 
 // adminOnly guards an admin route: when Config.AdminToken is set, the request
-// must carry it. The comparison takes the same time whatever the guess.
+// must carry it (the comparison takes the same time whatever the guess);
+// without a token, the request must not come from a web page (browserCaller).
 func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	if s.cfg.AdminToken == "" {
-		return next
+		return func(c echo.Context) error {
+			if err := browserCaller(c); err != nil {
+				return err
+			}
+			return next(c)
+		}
 	}
 	want := sha256.Sum256([]byte(s.cfg.AdminToken))
 	return func(c echo.Context) error {
@@ -33,6 +40,42 @@ func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// browserCaller refuses the two ways a web page the user merely visits
+// could reach an admin API without a token (a page can send a POST to any
+// address without asking first, and read the answer of a name it has made
+// resolve to 127.0.0.1): a request whose Origin is not one the mock's CORS
+// allows (the CORS middleware, which runs first, has answered it with no
+// Access-Control-Allow-Origin), and a request that came over loopback
+// naming a host that is neither localhost nor an IP address (DNS
+// rebinding). Command-line clients send no Origin and name the address.
+func browserCaller(c echo.Context) error {
+	r := c.Request()
+	if origin := r.Header.Get(echo.HeaderOrigin); origin != "" &&
+		c.Response().Header().Get(echo.HeaderAccessControlAllowOrigin) == "" {
+		return adminForbidden(fmt.Sprintf("The admin API has no token and refuses requests from web pages of origin %q, "+
+			"which is not an allowed CORS origin (--cors-origin).", origin))
+	}
+	if local, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok && local.IP.IsLoopback() && !loopbackHost(r.Host) {
+		return adminForbidden(fmt.Sprintf("The admin API has no token and answers over loopback only requests for localhost or an IP address, not Host %q "+
+			"(a web page could make that name point here); set --admin-token to use another name.", r.Host))
+	}
+	return nil
+}
+
+// loopbackHost reports whether a Host header names localhost (or a name under
+// it) or an IP address, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil
+}
+
+func adminForbidden(details string) error {
+	return &GatewayErrorStatus{Status: http.StatusForbidden, Code: "210", Message: "Permission Denied", Details: details}
 }
 
 func adminToken(r *http.Request) string {

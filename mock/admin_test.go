@@ -182,3 +182,86 @@ func TestNoAdmin(t *testing.T) {
 		t.Errorf("POST %s: got %d, want 404", PathAdminReset, rec.Code)
 	}
 }
+
+// TestAdminRefusesWebPagesWithoutAToken checks the admin API without a
+// token against the two ways a page in the user's browser could reach it: a
+// cross-site request (a text/plain POST needs no preflight) and DNS
+// rebinding (a name the page controls, made to resolve to 127.0.0.1). Each
+// refused request must change nothing; command-line clients, local pages and
+// token holders pass.
+func TestAdminRefusesWebPagesWithoutAToken(t *testing.T) {
+	const rule = `{"id":"evil","fault":"status","params":{"status":503}}`
+	tests := []struct {
+		name   string
+		cfg    Config
+		origin string
+		host   string // "" for the test server's own 127.0.0.1:port
+		header []string
+		want   int
+	}{
+		{name: "command line", want: http.StatusCreated},
+		{name: "local page", origin: "http://localhost:5173", want: http.StatusCreated},
+		{name: "another site", origin: "http://evil.example", want: http.StatusForbidden},
+		{name: "a site on a local port, https", origin: "https://localhost:5173", want: http.StatusForbidden},
+		{name: "origin in --cors-origin", cfg: Config{CORSOrigins: []string{"https://staging.example.com"}},
+			origin: "https://staging.example.com", want: http.StatusCreated},
+		{name: "local page, not in --cors-origin", cfg: Config{CORSOrigins: []string{"https://staging.example.com"}},
+			origin: "http://localhost:5173", want: http.StatusForbidden},
+		{name: "rebound name", host: "attacker.example:8780", want: http.StatusForbidden},
+		{name: "localhost", host: "localhost:8780", want: http.StatusCreated},
+		{name: "name under localhost", host: "app.localhost", want: http.StatusCreated},
+		{name: "IPv6 loopback", host: "[::1]:8780", want: http.StatusCreated},
+		{name: "token holder, another site and name", cfg: Config{AdminToken: "tok"}, origin: "http://evil.example",
+			host: "attacker.example", header: []string{HeaderAdminToken, "tok"}, want: http.StatusCreated},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, tc.cfg)
+			ts := serve(t, s)
+			send := func(method, path, body string) *http.Response {
+				t.Helper()
+				req, err := http.NewRequestWithContext(t.Context(), method, ts.URL+path, strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "text/plain")
+				if tc.origin != "" {
+					req.Header.Set("Origin", tc.origin)
+				}
+				if tc.host != "" {
+					req.Host = tc.host
+				}
+				for i := 0; i+1 < len(tc.header); i += 2 {
+					req.Header.Set(tc.header[i], tc.header[i+1])
+				}
+				resp, err := ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { resp.Body.Close() })
+				return resp
+			}
+			resp := send(http.MethodPost, PathAdminFaults, rule)
+			if resp.StatusCode != tc.want {
+				b, _ := readAllBody(resp.Body)
+				t.Fatalf("POST %s: got %d %s, want %d", PathAdminFaults, resp.StatusCode, b, tc.want)
+			}
+			if tc.want == http.StatusForbidden {
+				b, _ := readAllBody(resp.Body)
+				if g := gatewayErr(t, b); !strings.Contains(g.Details, "--admin-token") && !strings.Contains(g.Details, "--cors-origin") {
+					t.Errorf("details %q do not say what to change", g.Details)
+				}
+				if r := send(http.MethodGet, PathAdminRequests, ""); r.StatusCode != http.StatusForbidden {
+					t.Errorf("GET %s: got %d, want 403 (the journal is not the page's to read)", PathAdminRequests, r.StatusCode)
+				}
+			}
+			if got := len(s.faults.list()); got != map[bool]int{true: 1, false: 0}[tc.want == http.StatusCreated] {
+				t.Errorf("%d rules after the request, want the rule added only when allowed", got)
+			}
+			// The API itself answers any page (CORS decides what it may read).
+			if r := send(http.MethodGet, apiBase+"/users", ""); r.StatusCode != http.StatusOK {
+				t.Errorf("GET the directory: got %d, want 200", r.StatusCode)
+			}
+		})
+	}
+}
