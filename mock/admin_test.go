@@ -3,8 +3,10 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -263,5 +265,34 @@ func TestAdminRefusesWebPagesWithoutAToken(t *testing.T) {
 				t.Errorf("GET the directory: got %d, want 200", r.StatusCode)
 			}
 		})
+	}
+}
+
+// TestResetReplaysTheSeed checks that after POST /__admin/reset the same
+// requests get the same answers as after start: the same user IDs and the
+// same requests hit by a rule of probability 0.5. Trace IDs go on counting.
+func TestResetReplaysTheSeed(t *testing.T) {
+	s := newTestServer(t, Config{Seed: 99, Faults: []Rule{{ID: "coin", Fault: &StatusFault{Status: 500}, Probability: 0.5}}})
+	run := func() (answers []string, traces []string) {
+		for i := range 12 {
+			rec := do(t, s, http.MethodPost, bulkPath, bulkBody(fmt.Sprintf("u%d@example.com", i)))
+			answers = append(answers, fmt.Sprintf("%d %s", rec.Code, rec.Body))
+			traces = append(traces, rec.Header().Get(HeaderTraceID))
+		}
+		return answers, traces
+	}
+	first, firstTraces := run()
+	if got := strings.Count(strings.Join(first, "\n"), `"success":true`); got == 0 || got == len(first) {
+		t.Fatalf("%d of %d requests created their user; want some hit by the rule and some not:\n%s", got, len(first), strings.Join(first, "\n"))
+	}
+	if rec := do(t, s, http.MethodPost, PathAdminReset, ""); rec.Code != http.StatusOK {
+		t.Fatalf("reset: got %d", rec.Code)
+	}
+	again, againTraces := run()
+	if !slices.Equal(first, again) {
+		t.Errorf("after reset the same requests got other answers:\nfirst:\n%s\nafter reset:\n%s", strings.Join(first, "\n"), strings.Join(again, "\n"))
+	}
+	if slices.ContainsFunc(againTraces, func(id string) bool { return slices.Contains(firstTraces, id) }) {
+		t.Errorf("a trace ID repeats after reset: %v then %v", firstTraces, againTraces)
 	}
 }

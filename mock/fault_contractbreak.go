@@ -74,7 +74,7 @@ func (f *ContractBreakFault) breakResults(x *exchange, results []openapi.UserRes
 	case BreakTooFew:
 		return json.Marshal(results[:max(0, len(results)-1)])
 	case BreakExtraResult:
-		id := x.s.faker.UUID()
+		id := x.s.faker.Load().UUID()
 		extra := openapi.UserResult{ID: id, NRN: x.s.nrn(id), Name: "extra-result@ncpmock.test", Success: true}
 		return json.Marshal(append(slices.Clip(results), extra))
 	}

@@ -25,9 +25,10 @@ func (s *Server) assignIDs(users []User, added []bool) {
 	var sb strings.Builder
 	sb.Grow(size)
 	var u [uuidLen]byte
+	faker := s.faker.Load()
 	for i, a := range added {
 		if a {
-			appendUUID(u[:0], s.faker)
+			appendUUID(u[:0], faker)
 			sb.Write(u[:])
 			sb.WriteString(s.nrnPrefix)
 			sb.Write(u[:])

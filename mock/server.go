@@ -100,7 +100,7 @@ type Server struct {
 	spec      *openapi.Spec
 	validator *openapi.Validator
 	store     Store
-	faker     *gofakeit.Faker
+	faker     atomic.Pointer[gofakeit.Faker] // drawn from for IDs; replaced by Reset
 	nrnPrefix string // nrn:<domain>:SSO::<member number>:User/
 	log       *slog.Logger
 	verifier  *apigw.Verifier // nil without authentication
@@ -157,7 +157,6 @@ func New(cfg Config) (*Server, error) {
 		spec:      cfg.Spec,
 		validator: v,
 		store:     cfg.Store,
-		faker:     openapi.NewFaker(cfg.Seed),
 		nrnPrefix: "nrn:" + cfg.NRNDomain + ":SSO::" + cfg.MemberNo + ":User/",
 		log:       cfg.Logger,
 		verifier:  verifier,
@@ -168,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 		closing:   make(chan struct{}),
 		started:   time.Now(),
 	}
+	s.faker.Store(openapi.NewFaker(cfg.Seed))
 	s.sleep = s.sleepTimer
 	s.echo = s.routes()
 	return s, nil
@@ -300,12 +300,18 @@ func (s *Server) Faults() []RuleStatus { return s.faults.list() }
 // Requests returns the journal's entries that f selects, newest first.
 func (s *Server) Requests(f JournalFilter) []JournalEntry { return s.journal.entries(f) }
 
-// Reset removes every user, empties the journal and restores the fault rules
-// of Config.Faults with fresh counters (POST /__admin/reset).
+// Reset removes every user, empties the journal, restores the fault rules
+// of Config.Faults with fresh counters, and starts the random choices of
+// answers (user IDs, which requests a probable fault hits) again from the
+// seed, so that the same requests after a reset get the same answers as
+// after start (POST /__admin/reset). Trace IDs go on counting, so that they
+// stay unique in a log.
 func (s *Server) Reset(ctx context.Context) error {
 	if err := s.store.Reset(ctx); err != nil {
 		return err
 	}
+	s.faker.Store(openapi.NewFaker(s.cfg.Seed))
+	s.faultSeq.Store(0)
 	s.journal.reset()
 	s.faults.reset()
 	return nil
