@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// DefaultLatencyCap bounds a drawn latency when LatencyFault.Cap is zero.
+// DefaultLatencyCap bounds a drawn latency when LatencyFault.Cap is zero,
+// unless the fault's Delay or Max is longer (then that is the cap).
 const DefaultLatencyCap = 30 * time.Second
 
 // DefaultLatencySigma is the log-normal spread when LatencyFault.Sigma is zero.
@@ -31,7 +32,9 @@ type LatencyFault struct {
 	// Median * e^(Sigma * N(0,1)); Sigma defaults to DefaultLatencySigma.
 	Median Duration `json:"median,omitempty" zero:"a log-normal latency has a median above 0"`
 	Sigma  float64  `json:"sigma,omitempty" zero:"leave it out for the default, 0.5"`
-	// Cap bounds any drawn latency; default DefaultLatencyCap.
+	// Cap bounds any drawn latency (the tail of a log-normal one); default
+	// DefaultLatencyCap, or Delay or Max when longer. A Delay, Max or
+	// Median above a Cap that is set is refused, never cut short.
 	Cap Duration `json:"cap,omitempty" zero:"leave it out for the default, 30s"`
 }
 
@@ -57,9 +60,6 @@ func (f *LatencyFault) check() error {
 	if f.Median > 0 && f.Sigma == 0 {
 		f.Sigma = DefaultLatencySigma
 	}
-	if f.Cap == 0 {
-		f.Cap = Duration(DefaultLatencyCap)
-	}
 	for _, d := range []struct {
 		name string
 		d    Duration
@@ -67,6 +67,24 @@ func (f *LatencyFault) check() error {
 		if err := checkDuration(d.name, d.d); err != nil {
 			return err
 		}
+	}
+	// A latency asked for is a latency served: a cap never cuts a fixed
+	// delay or a uniform range short without a word.
+	set := f.Cap != 0
+	if !set {
+		f.Cap = max(Duration(DefaultLatencyCap), f.Delay, f.Max)
+	}
+	for _, d := range []struct {
+		name string
+		d    Duration
+	}{{"delay", f.Delay}, {"max", f.Max}, {"median", f.Median}} {
+		if d.d <= f.Cap {
+			continue
+		}
+		if set {
+			return fmt.Errorf("%s %s is over cap %s: raise cap or lower %s", d.name, time.Duration(d.d), time.Duration(f.Cap), d.name)
+		}
+		return fmt.Errorf("median %s is over the default cap %s: set cap (at most 10m) above it", time.Duration(d.d), time.Duration(f.Cap))
 	}
 	return nil
 }
