@@ -306,32 +306,46 @@ func (s *Server) deleteUsers(c echo.Context) error {
 }
 
 func (s *Server) decodeDeleteRequest(c echo.Context, req *DeleteRequest) error {
+	// As the bulk endpoint: JSON only, which also keeps a page of another
+	// site from posting a form here without asking first.
+	if p, ok := openapi.CheckJSONContentType(c.Request().Header.Get(echo.HeaderContentType)); !ok {
+		return &openapi.ValidationError{Problems: []openapi.Problem{p}}
+	}
 	body, err := s.readBody(c.Request())
 	if err != nil {
 		return err
 	}
-	problem := func(rule, msg string) error {
-		return &openapi.ValidationError{Problems: []openapi.Problem{{Field: msgDeleteFieldUserID, Rule: rule, Message: msg}}}
+	problem := func(field, rule, msg string) error {
+		return &openapi.ValidationError{Problems: []openapi.Problem{{Field: field, Rule: rule, Message: msg}}}
+	}
+	if err := openapi.CheckJSON([]byte(body)); err != nil {
+		return problem("", openapi.RuleJSON, err.Error())
 	}
 	var raw struct {
 		UserIDs json.RawMessage `json:"userIds"`
 	}
 	// Exact keys, as the bulk endpoint reads its body: "USERIDS" is not userIds.
 	if err := openapi.DecodeExact([]byte(body), &raw); err != nil {
-		return &openapi.ValidationError{Problems: []openapi.Problem{{Rule: openapi.RuleBody,
-			Message: `the body must be a JSON object {"userIds": ["<user ID>", ...]}: ` + err.Error()}}}
+		return problem("", openapi.RuleBody, `the body must be a JSON object {"userIds": ["<user ID>", ...]}: `+err.Error())
 	}
 	if len(raw.UserIDs) == 0 || string(raw.UserIDs) == "null" {
-		return problem("required", "userIds is required: an array of 1 to "+strconv.Itoa(maxDeleteIDs)+" user IDs")
+		return problem(msgDeleteFieldUserID, "required", "userIds is required: an array of 1 to "+strconv.Itoa(maxDeleteIDs)+" user IDs")
 	}
-	if err := json.Unmarshal(raw.UserIDs, &req.UserIDs); err != nil {
-		return problem("type", "userIds must be an array of strings")
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw.UserIDs, &items); err != nil {
+		return problem(msgDeleteFieldUserID, "type", "userIds must be an array of strings")
+	}
+	req.UserIDs = make([]string, len(items))
+	for i, item := range items {
+		if err := json.Unmarshal(item, &req.UserIDs[i]); err != nil || string(item) == "null" {
+			return problem(fmt.Sprintf("%s[%d]", msgDeleteFieldUserID, i), "type", "must be a string (a user ID), got "+jsonKind(item))
+		}
 	}
 	switch n := len(req.UserIDs); {
 	case n == 0:
-		return problem("minItems", "userIds has 0 items; want at least 1")
+		return problem(msgDeleteFieldUserID, "minItems", "userIds has 0 items; want at least 1")
 	case n > maxDeleteIDs:
-		return problem("maxItems", fmt.Sprintf("userIds has %d items; want at most %d", n, maxDeleteIDs))
+		return problem(msgDeleteFieldUserID, "maxItems", fmt.Sprintf("userIds has %d items; want at most %d", n, maxDeleteIDs))
 	}
 	return nil
 }
@@ -398,4 +412,21 @@ func (s *Server) validLoginID(ctx context.Context, id string) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// jsonKind names the JSON type of a well-formed value.
+func jsonKind(v json.RawMessage) string {
+	switch v[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }

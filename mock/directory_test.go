@@ -221,7 +221,11 @@ func TestDirectoryBadInput(t *testing.T) {
 		{"delete ids spelled otherwise", "POST", "/users/delete", `{"USERIDS":["` + created[0].ID + `"]}`, "userIds", "required", "1 to 100"},
 		{"delete too many", "POST", "/users/delete", string(manyJSON), "userIds", "maxItems", "101 items; want at most 100"},
 		{"delete wrong type", "POST", "/users/delete", `{"userIds":"` + created[0].ID + `"}`, "userIds", "type", "array of strings"},
-		{"delete not JSON", "POST", "/users/delete", `userIds=1`, "", openapi.RuleBody, `{"userIds"`},
+		{"delete not JSON", "POST", "/users/delete", `userIds=1`, "", openapi.RuleJSON, "malformed JSON at byte offset 0"},
+		{"delete missing comma", "POST", "/users/delete", `{"userIds":["a" "b"]}`, "", openapi.RuleJSON, "malformed JSON at byte offset 16"},
+		{"delete not an object", "POST", "/users/delete", `["` + created[0].ID + `"]`, "", openapi.RuleBody, `{"userIds"`},
+		{"delete an ID not a string", "POST", "/users/delete", `{"userIds":["` + created[0].ID + `",1]}`, "userIds[1]", "type", "must be a string (a user ID), got number"},
+		{"delete a null ID", "POST", "/users/delete", `{"userIds":[null]}`, "userIds[0]", "type", "got null"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,6 +239,21 @@ func TestDirectoryBadInput(t *testing.T) {
 				t.Errorf("got %+v, want field %q, rule %q, a message with %q", p, tc.field, tc.rule, tc.inMessage)
 			}
 		})
+	}
+	// Only JSON, as the bulk endpoint (a form from another site cannot
+	// delete without asking first).
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=euc-kr"} {
+		req := httptest.NewRequest(http.MethodPost, apiBase+"/users/delete", strings.NewReader(`{"userIds":["`+created[0].ID+`"]}`))
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		var e openapi.ErrorResponse
+		strictDecode(t, rec.Body.Bytes(), &e)
+		if rec.Code != http.StatusBadRequest || len(e.FieldErrors) != 1 || e.FieldErrors[0].Rule != openapi.RuleContentType {
+			t.Errorf("Content-Type %q: got %d %s, want 400 with rule %s", ct, rec.Code, rec.Body, openapi.RuleContentType)
+		}
 	}
 	// Nothing was deleted by the refused requests.
 	var p UserPage

@@ -219,22 +219,39 @@ func (v *Validator) checkContentType(contentType string) (*openapi3.MediaType, P
 	if mt != nil && content[contentType] == mt {
 		return mt, Problem{}, true // a declared media type, as it is: no need to parse it
 	}
-	declared := v.spec.RequestContentTypes()
+	if p, ok := contentTypeProblem(contentType, mt != nil, v.spec.RequestContentTypes()); !ok {
+		return nil, p, false
+	}
+	return mt, Problem{}, true
+}
+
+// CheckJSONContentType checks the Content-Type header of a request whose
+// body is JSON, as the validator checks the bulk endpoint's: it returns the
+// problem and false unless the header is application/json, with no charset
+// or UTF-8.
+func CheckJSONContentType(contentType string) (Problem, bool) {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return contentTypeProblem(contentType, err == nil && mt == "application/json", []string{"application/json"})
+}
+
+// contentTypeProblem returns the problem with a Content-Type header, given
+// whether its media type is one of declared.
+func contentTypeProblem(contentType string, declaredType bool, declared []string) (Problem, bool) {
 	if contentType == "" {
-		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"the Content-Type header is missing; send %s", joinOr(declared))}, false
 	}
 	_, params, err := mime.ParseMediaType(contentType)
-	if err != nil || mt == nil {
-		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+	if err != nil || !declaredType {
+		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"Content-Type %q is not accepted; send %s", contentType, joinOr(declared))}, false
 	}
 	// JSON is UTF-8 (RFC 8259); a body in another charset would be misread.
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-		return nil, Problem{Rule: RuleContentType, Message: fmt.Sprintf(
+		return Problem{Rule: RuleContentType, Message: fmt.Sprintf(
 			"Content-Type %q: charset %q is not accepted; send UTF-8 (charset=utf-8, or no charset)", contentType, cs)}, false
 	}
-	return mt, Problem{}, true
+	return Problem{}, true
 }
 
 // validateSchema runs kin-openapi's request body validation.
@@ -259,6 +276,11 @@ func decodeJSON(body []byte) (any, error) {
 	}
 	return value, nil
 }
+
+// CheckJSON reports why body is not one well-formed JSON value in UTF-8, as
+// the validator reports it (a *MalformedJSONError with the offset of the
+// first problem), or nil. It builds nothing from the body.
+func CheckJSON(body []byte) error { return wellFormed(body) }
 
 // wellFormed reports, as decodeJSON would, why body is not one well-formed
 // JSON value, without building it: for bodies Prescan refuses, which may be
