@@ -101,7 +101,7 @@ type Server struct {
 	validator *openapi.Validator
 	store     Store
 	faker     atomic.Pointer[gofakeit.Faker] // drawn from for IDs; replaced by Reset
-	nrnPrefix string // nrn:<domain>:SSO::<member number>:User/
+	nrnPrefix string                         // nrn:<domain>:SSO::<member number>:User/
 	log       *slog.Logger
 	verifier  *apigw.Verifier // nil without authentication
 	echo      *echo.Echo
