@@ -85,8 +85,29 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		if o.adminToken == "" {
 			o.adminToken = e.getenv(envAdminToken)
 		}
+		if err := checkAdminToken(o.adminToken); err != nil {
+			return err
+		}
 		return serve(ctx, e, o)
 	}
+}
+
+// checkAdminToken refuses a token no client could send: HTTP drops the
+// spaces at either end of a header value, and a control character or a
+// byte past ASCII has no place in one. The message never shows the token.
+func checkAdminToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	if strings.TrimSpace(token) != token {
+		return &usageError{msg: "serve: the admin token (--admin-token or $" + envAdminToken + ") starts or ends with a space, or is only spaces: no client could send it, since HTTP drops them from a header"}
+	}
+	for _, c := range []byte(token) {
+		if c < 0x21 && c != ' ' || c >= 0x7f {
+			return &usageError{msg: "serve: the admin token (--admin-token or $" + envAdminToken + ") holds a control character or a byte past ASCII: use printable ASCII, such as the output of 'openssl rand -hex 16'"}
+		}
+	}
+	return nil
 }
 
 func serve(ctx context.Context, e *env, o *serveOptions) error {
