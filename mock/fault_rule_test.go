@@ -2,13 +2,17 @@ package mock
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // statuses sends n valid bulk requests, each a new user, and returns the statuses.
@@ -213,6 +217,31 @@ func TestHeaderFaultsJoinedByCommas(t *testing.T) {
 	results := decodeResults(t, rec.Body.Bytes())
 	if len(results) != 2 || results[0].Success || results[0].Message != "Taken, sorry." || !results[1].Success {
 		t.Fatalf("got %s, want aa@ failed with the quoted message and b@ created", rec.Body)
+	}
+}
+
+// TestHeaderFaultThatCanNeverApply: one fault besides latency applies to a
+// request, so a second after a certain one is refused, saying why, and
+// nothing is created; after one with a probability it is the fallback.
+func TestHeaderFaultThatCanNeverApply(t *testing.T) {
+	s := newTestServer(t, Config{Seed: 3})
+	rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com"), HeaderFault, "status=503, status=500")
+	var e openapi.ErrorResponse
+	decode(t, rec.Body.Bytes(), &e)
+	if rec.Code != http.StatusBadRequest || len(e.FieldErrors) != 1 ||
+		!strings.Contains(e.FieldErrors[0].Message, "status can never apply: status before it ends the request") {
+		t.Fatalf("got %d %s, want a 400 that says the second status can never apply", rec.Code, rec.Body)
+	}
+	if users, _ := s.store.List(t.Context()); len(users) != 0 {
+		t.Fatalf("got %d users, want none: the request was refused", len(users))
+	}
+	seen := map[int]bool{}
+	for i := range 40 {
+		rec := do(t, s, http.MethodPost, bulkPath, bulkBody(fmt.Sprintf("u%d@example.com", i)), HeaderFault, "status=503; probability=0.5", HeaderFault, "status=500")
+		seen[rec.Code] = true
+	}
+	if !seen[503] || !seen[500] || len(seen) != 2 {
+		t.Fatalf("got statuses %v, want 503 and 500: the second is the fallback of the first", seen)
 	}
 }
 

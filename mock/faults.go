@@ -56,10 +56,21 @@ func bulkOnly(kind string) bool {
 // rules that fire.
 func (s *Server) chooseFaults(x *exchange, headers []string, bulk bool) error {
 	var problems []openapi.Problem
+	certain := "" // the first fault that ends every request, if any
 	for _, h := range faultValues(headers) {
 		r, err := parseFaultHeader(h)
 		if err == nil && !bulk && bulkOnly(r.Fault.Kind()) {
 			err = fmt.Errorf("%s acts on the results of POST .../users/bulk only", r.Fault.Kind())
+		}
+		if err == nil && r.Fault.Kind() != KindLatency {
+			// One fault besides latency applies; one after a certain one
+			// never would (with probabilities, a later one is a fallback).
+			if certain != "" {
+				err = fmt.Errorf("%s can never apply: %s before it ends the request (latency combines with any fault; "+
+					"give the first a probability to choose between them)", r.Fault.Kind(), certain)
+			} else if r.Probability <= 0 || r.Probability >= 1 {
+				certain = r.Fault.Kind()
+			}
 		}
 		if err != nil {
 			problems = append(problems, openapi.Problem{Field: HeaderFault, Rule: "faultHeader", Message: err.Error()})
