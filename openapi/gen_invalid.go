@@ -290,11 +290,20 @@ func genType(v any) string {
 	return "object"
 }
 
+// clip returns s, or its first 45 characters and "..." when it has more
+// than 48, without copying s into runes.
 func clip(s string) string {
-	if utf8.RuneCountInString(s) <= 48 {
-		return s
+	n := 0
+	for i := range s {
+		if n == 45 {
+			if utf8.RuneCountInString(s[i:]) > 3 {
+				return s[:i] + "..."
+			}
+			return s
+		}
+		n++
 	}
-	return string([]rune(s)[:45]) + "..."
+	return s
 }
 
 // outsideEnum returns a value of n's type that its enum does not list.

@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -194,9 +195,11 @@ func (s *scanner) key(top *scanFrame, quoted []byte) {
 	top.child = childOfObject(top.schema, name)
 	if top.child == nil && undeclaredIn(top.schema) {
 		if s.undeclared++; s.undeclared > s.maxUndeclared {
-			// A problem of the whole body, wherever the count ran over.
+			// A problem of the whole body; the message says where the
+			// count ran over, for a client that sends extra fields per user.
 			s.problem = &Problem{Rule: RuleMaxUndeclared, Message: fmt.Sprintf(
-				"the body has more than %d properties the spec does not declare (a limit of ncpmock's)", s.maxUndeclared)}
+				"the body has more than %d properties the spec does not declare (a limit of ncpmock's); the %s is %s",
+				s.maxUndeclared, ordinal(s.undeclared), FormatPath(s.path(clip(name))))}
 			return
 		}
 	}
@@ -250,6 +253,12 @@ func (s *scanner) reportOver() {
 
 // fail records a problem at the path of the open containers, then seg.
 func (s *scanner) fail(seg segment, rule, msg string) {
+	p := newProblem(s.path(seg), rule, msg).Problem
+	s.problem = &p
+}
+
+// path returns the path of the open containers, then seg.
+func (s *scanner) path(seg segment) []segment {
 	path := make([]segment, 0, len(s.stack)+1)
 	for _, f := range s.stack {
 		if f.seg != nil {
@@ -259,8 +268,24 @@ func (s *scanner) fail(seg segment, rule, msg string) {
 	if seg != nil {
 		path = append(path, seg)
 	}
-	p := newProblem(path, rule, msg).Problem
-	s.problem = &p
+	return path
+}
+
+// ordinal returns n as "1st", "2nd", "1001st".
+func ordinal(n int) string {
+	suffix := "th"
+	switch n % 10 {
+	case 1:
+		suffix = "st"
+	case 2:
+		suffix = "nd"
+	case 3:
+		suffix = "rd"
+	}
+	if n%100 >= 11 && n%100 <= 13 {
+		suffix = "th"
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 // undeclaredIn reports whether a key that s does not declare is an

@@ -60,7 +60,7 @@ func TestPrescan(t *testing.T) {
 		{name: "escaped key is still params", body: `{"\u0070arams":[` + strings.Repeat("1,", 100) + `1]}`, field: "params", rule: "maxItems"},
 		{name: "1000 undeclared properties", body: undeclared(DefaultMaxUndeclared)},
 		{name: "1001 undeclared properties", body: undeclared(DefaultMaxUndeclared + 1), field: "", rule: RuleMaxUndeclared,
-			msg: "the body has more than 1000 properties the spec does not declare"},
+			msg: "the body has more than 1000 properties the spec does not declare (a limit of ncpmock's); the 1001st is params[1].x332"},
 		{name: "21 tags", body: tags(21), field: "params[0].tags", rule: "maxProperties", msg: "must have at most 20 properties, got 21"},
 		{name: "text after the top-level value", body: `{"params":[]} [[[[`},
 		{name: "top-level array", body: `[` + strings.Repeat("0,", 999) + `0]`, field: "", rule: "type", msg: "must be an object, got array"},
@@ -93,5 +93,28 @@ func TestPrescan(t *testing.T) {
 				t.Errorf("message: got %q, want it to contain %q", p.Message, tc.msg)
 			}
 		})
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
+		21: "21st", 101: "101st", 111: "111th", 1001: "1001st", 1002: "1002nd", 1013: "1013th"} {
+		if got := ordinal(n); got != want {
+			t.Errorf("ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	for in, want := range map[string]string{
+		strings.Repeat("a", 48): strings.Repeat("a", 48),
+		strings.Repeat("a", 49): strings.Repeat("a", 45) + "...",
+		strings.Repeat("가", 48): strings.Repeat("가", 48),
+		strings.Repeat("가", 60): strings.Repeat("가", 45) + "...",
+		"short":                 "short",
+	} {
+		if got := clip(in); got != want {
+			t.Errorf("clip(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -439,7 +439,7 @@ func TestMaxUndeclared(t *testing.T) {
 			_, err = v.Validate(t.Context(), "application/json", body(6))
 			var verr *openapi.ValidationError
 			if !errors.As(err, &verr) || len(verr.Problems) != 1 || verr.Problems[0].Rule != openapi.RuleMaxUndeclared ||
-				verr.Problems[0].Message != "the body has more than 5 properties the spec does not declare (a limit of ncpmock's)" {
+				verr.Problems[0].Message != "the body has more than 5 properties the spec does not declare (a limit of ncpmock's); the 6th is params[0].typo5" {
 				t.Errorf("%s, 6 undeclared: got %v, want the one maxUndeclared problem", name, err)
 			}
 		}
