@@ -95,6 +95,12 @@ func setField(f reflect.Value, val any) error {
 			return err
 		}
 		f.SetFloat(x)
+	case reflect.Bool:
+		b, err := toBool(val)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
 	default:
 		return fmt.Errorf("unsupported parameter type %s", f.Type())
 	}
@@ -161,4 +167,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func toBool(val any) (bool, error) {
+	switch v := val.(type) {
+	case bool:
+		return v, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("want true or false, got %v", val)
 }

@@ -46,6 +46,46 @@ func TestEmptyGivesEOF(t *testing.T) {
 	}
 }
 
+// TestConnectionFaultsAfterCreating: reset and empty with created=true
+// create the users, then drop the answer as reset and empty do; a retry
+// finds them. Without it, nothing is created.
+func TestConnectionFaultsAfterCreating(t *testing.T) {
+	tests := []struct {
+		header  string
+		is      error
+		created bool
+	}{
+		{"reset", syscall.ECONNRESET, false},
+		{"reset; created=true", syscall.ECONNRESET, true},
+		{"empty", io.EOF, false},
+		{"empty; created=true", io.EOF, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.header, func(t *testing.T) {
+			s := newTestServer(t, Config{})
+			ts := serve(t, s)
+			body := bulkBody("a@example.com", "b@example.com")
+			_, err := post(t.Context(), freshClient(t), ts.URL+bulkPath, body, HeaderFault, tc.header)
+			if !errors.Is(err, tc.is) {
+				t.Fatalf("got error %v, want %v", err, tc.is)
+			}
+			users, _ := s.store.List(t.Context())
+			if want := map[bool]int{true: 2, false: 0}[tc.created]; len(users) != want {
+				t.Fatalf("got %d users stored, want %d", len(users), want)
+			}
+			resp, err := post(t.Context(), freshClient(t), ts.URL+bulkPath, body)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			defer resp.Body.Close()
+			b, _ := readAllBody(resp.Body)
+			if dup := strings.Count(string(b), MsgDuplicateLoginID); tc.created && dup != 2 || !tc.created && dup != 0 {
+				t.Fatalf("retry: got %s, want %d duplicates", b, map[bool]int{true: 2, false: 0}[tc.created])
+			}
+		})
+	}
+}
+
 func TestGarbageGivesMalformedResponse(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		ts := serve(t, newTestServer(t, Config{Seed: seed}))
