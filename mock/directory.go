@@ -367,8 +367,9 @@ func (s *Server) deleteIDs(ctx context.Context, ids []string) ([]DeleteResult, e
 }
 
 // checkLoginID answers GET /users/check-login-id?loginId=...: success when
-// the login ID is free and valid; "Duplicate login ID." when a user holds it;
-// "Invalid login ID." when it breaks the spec's loginId rules.
+// the login ID is free and valid; "Duplicate login ID." when a user holds it
+// (or it is duplicate@fail.ncpmock.test); "Invalid login ID." when it breaks
+// the spec's loginId rules (or it is invalid@fail.ncpmock.test).
 func (s *Server) checkLoginID(c echo.Context) error {
 	q := c.Request().URL.Query()
 	if !q.Has("loginId") {
@@ -377,6 +378,14 @@ func (s *Server) checkLoginID(c echo.Context) error {
 	}
 	id := q.Get("loginId")
 	answer := openapi.UserResult{Name: id, Success: true}
+	// duplicate@ and invalid@ in the trigger domain answer here as they
+	// fail in a bulk request, so that a form that checks first sees it.
+	if isTrigger(id) {
+		if msg, ok := userTrigger(triggerName(id)); ok {
+			answer.Success, answer.Message = false, msg
+			return c.JSON(http.StatusOK, answer)
+		}
+	}
 	valid, err := s.validLoginID(c.Request().Context(), id)
 	if err != nil {
 		return err

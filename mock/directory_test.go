@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -97,7 +98,7 @@ func TestDirectoryReadsBackWhatBulkCreated(t *testing.T) {
 	check := func(loginID, wantMsg string) {
 		t.Helper()
 		var got openapi.UserResult
-		getJSON(t, s, apiBase+"/users/check-login-id?loginId="+loginID, http.StatusOK, &got)
+		getJSON(t, s, apiBase+"/users/check-login-id?loginId="+url.QueryEscape(loginID), http.StatusOK, &got)
 		if got.Name != loginID || got.Success != (wantMsg == "") || got.Message != wantMsg || got.ID != "" {
 			t.Errorf("check-login-id %s: %+v, want message %q", loginID, got, wantMsg)
 		}
@@ -106,6 +107,10 @@ func TestDirectoryReadsBackWhatBulkCreated(t *testing.T) {
 	check("LEE@Example.com", MsgDuplicateLoginID) // login IDs compare without case
 	check("choi@example.com", "")
 	check("not-an-email", MsgInvalidLoginID)
+	// The per-user triggers answer as they fail in a bulk request.
+	check("duplicate@fail.ncpmock.test", MsgDuplicateLoginID)
+	check("invalid+signup@fail.ncpmock.test", MsgInvalidLoginID)
+	check("status-503@fail.ncpmock.test", "")
 
 	rec := do(t, s, http.MethodDelete, apiBase+"/users/"+results[1].ID, "")
 	var del DeleteResult
