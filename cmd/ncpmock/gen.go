@@ -130,8 +130,16 @@ func (o *genOptions) generator() (*openapi.Generator, error) {
 // maker makes one case of a round.
 type maker func() (*openapi.Case, error)
 
+// step is a maker and how many times in a row a round runs it, so that a
+// round of many like bodies (a billion CSV rows) is planned in constant
+// memory.
+type step struct {
+	make  maker
+	times int
+}
+
 // plan lists the cases of one round, checking the user count and rule first.
-func (o *genOptions) plan(g *openapi.Generator) ([]maker, error) {
+func (o *genOptions) plan(g *openapi.Generator) ([]step, error) {
 	lo, hi := g.UserRange()
 	chunked := o.mode == "valid" && o.format == "csv" && !o.duplicate
 	if !chunked && (o.users < lo || hi >= 0 && o.users > hi) {
@@ -141,7 +149,7 @@ func (o *genOptions) plan(g *openapi.Generator) ([]maker, error) {
 	switch o.mode {
 	case "valid":
 		if o.duplicate {
-			return []maker{func() (*openapi.Case, error) { return g.DuplicateLoginIDs(o.users) }}, nil
+			return []step{{func() (*openapi.Case, error) { return g.DuplicateLoginIDs(o.users) }, 1}}, nil
 		}
 		return validPlan(g, o.users, hi), nil
 	case "boundary":
@@ -151,21 +159,20 @@ func (o *genOptions) plan(g *openapi.Generator) ([]maker, error) {
 }
 
 // validPlan makes users in bodies of at most hi users (CSV rows need not
-// fit in one request).
-func validPlan(g *openapi.Generator, users, hi int) []maker {
-	var plan []maker
-	for users > 0 {
-		n := users
-		if hi > 0 {
-			n = min(n, hi)
-		}
-		plan = append(plan, func() (*openapi.Case, error) { return g.Valid(n) })
-		users -= n
+// fit in one request): as many full bodies as fit, then the rest.
+func validPlan(g *openapi.Generator, users, hi int) []step {
+	body := func(n int) maker { return func() (*openapi.Case, error) { return g.Valid(n) } }
+	if hi <= 0 || users <= hi {
+		return []step{{body(users), 1}}
+	}
+	plan := []step{{body(hi), users / hi}}
+	if rest := users % hi; rest > 0 {
+		plan = append(plan, step{body(rest), 1})
 	}
 	return plan
 }
 
-func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]maker, error) {
+func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]step, error) {
 	names := g.BoundaryNames()
 	if o.rule != "" {
 		if !slices.Contains(names, o.rule) {
@@ -174,9 +181,9 @@ func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]maker, error) {
 		}
 		names = []string{o.rule}
 	}
-	plan := make([]maker, len(names))
+	plan := make([]step, len(names))
 	for i, name := range names {
-		plan[i] = func() (*openapi.Case, error) { return g.Boundary(name, o.users) }
+		plan[i] = step{func() (*openapi.Case, error) { return g.Boundary(name, o.users) }, 1}
 	}
 	return plan, nil
 }
@@ -184,7 +191,7 @@ func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]maker, error) {
 // invalidPlan makes one body per isolatable rule (or the --rule one). CSV
 // cannot carry some (wrong types, nulls, item counts): they are left out
 // and counted in o.skipped.
-func (o *genOptions) invalidPlan(g *openapi.Generator) ([]maker, error) {
+func (o *genOptions) invalidPlan(g *openapi.Generator) ([]step, error) {
 	var names []string
 	for _, r := range g.Rules() {
 		switch {
@@ -203,9 +210,9 @@ func (o *genOptions) invalidPlan(g *openapi.Generator) ([]maker, error) {
 	if len(names) == 0 && o.skipped == 0 {
 		return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q: no such rule%s (see --list-rules)", o.rule, suggestRules(g, o.rule))}
 	}
-	plan := make([]maker, len(names))
+	plan := make([]step, len(names))
 	for i, name := range names {
-		plan[i] = func() (*openapi.Case, error) { return g.Invalid(name, o.users) }
+		plan[i] = step{func() (*openapi.Case, error) { return g.Invalid(name, o.users) }, 1}
 	}
 	return plan, nil
 }
@@ -252,22 +259,26 @@ func (o *genOptions) writeTo(e *env, write func(io.Writer) error) (err error) {
 
 // emit makes every case of every round and writes it as soon as it is made,
 // so memory stays flat however many there are.
-func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []maker, w io.Writer) error {
-	s := newSink(o, w, g, o.count*len(plan) > 1)
+func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []step, w io.Writer) error {
+	// More than one body (the sum could overflow, so no product).
+	many := o.count > 1 || len(plan) > 1 || len(plan) == 1 && plan[0].times > 1
+	s := newSink(o, w, g, many)
 	for range o.count {
-		for _, mk := range plan {
-			if err := ctx.Err(); err != nil {
-				return err
+		for _, st := range plan {
+			for range st.times {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				cs, err := st.make()
+				if err != nil {
+					return fmt.Errorf("gen: %w", err)
+				}
+				where, err := s.write(cs)
+				if err != nil {
+					return fmt.Errorf("gen: %w", err)
+				}
+				annotate(e.stderr, cs, where)
 			}
-			cs, err := mk()
-			if err != nil {
-				return fmt.Errorf("gen: %w", err)
-			}
-			where, err := s.write(cs)
-			if err != nil {
-				return fmt.Errorf("gen: %w", err)
-			}
-			annotate(e.stderr, cs, where)
 		}
 	}
 	return s.close()

@@ -345,6 +345,49 @@ func TestGenStreamsInFlatMemory(t *testing.T) {
 	}
 }
 
+// TestGenHugeCounts: a huge --users (CSV rows) or --count streams from the
+// first body, planned in constant memory, and JSON stays one array. Before,
+// --users 9223372036854775807 planned a body per 100 rows first (killed at
+// 24 GB), and --count 170803185955218365 overflowed the body count, which
+// dropped the array's brackets.
+func TestGenHugeCounts(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // what the output starts with
+	}{
+		{[]string{"--users", "9223372036854775807", "--format", "csv"}, "loginId,description,"},
+		{[]string{"--mode", "invalid", "--count", "170803185955218365"}, "[\n  null,\n  ["},
+		{[]string{"--mode", "boundary", "--count", "1317624576693539402"}, "[\n  {"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			w := &limitWriter{room: 256 << 10}
+			err := run(t.Context(), append([]string{"gen", "--seed", "1"}, tc.args...), func(string) string { return "" }, w, io.Discard)
+			if !errors.Is(err, errFull) {
+				t.Fatalf("got %v, want the writer's error once it is full", err)
+			}
+			if !strings.HasPrefix(w.buf.String(), tc.want) {
+				t.Fatalf("output starts %q, want %q", w.buf.String()[:min(40, w.buf.Len())], tc.want)
+			}
+		})
+	}
+}
+
+var errFull = errors.New("full")
+
+// limitWriter keeps what fits in room bytes, then fails every write.
+type limitWriter struct {
+	buf  bytes.Buffer
+	room int
+}
+
+func (w *limitWriter) Write(b []byte) (int, error) {
+	if w.buf.Len()+len(b) > w.room {
+		return 0, errFull
+	}
+	return w.buf.Write(b)
+}
+
 // heapProbe counts lines written to it and reads the live heap after a
 // collection when the count reaches a mark.
 type heapProbe struct {
