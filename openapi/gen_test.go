@@ -404,6 +404,15 @@ func TestLoginIDPrefix(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "format") {
 		t.Errorf("prefix with spaces: got %v, want an error naming format", err)
 	}
+	// A prefix that fits for user 9 but not for user 10 (61 characters):
+	// an error then, never a random address in the prefixed form's place.
+	long := newGen(t, spec, openapi.GenConfig{Seed: 1, LoginIDPrefix: "ci-0123456789abcdef0123456789abcdef01234567-", LoginIDDomain: "qa.example.com"})
+	if cs, err := long.Valid(9); err != nil || cs.LoginIDs[8] != "ci-0123456789abcdef0123456789abcdef01234567-9@qa.example.com" {
+		t.Fatalf("users 1-9: got %v, %v", cs, err)
+	}
+	if cs, err := long.Valid(1); err == nil || !strings.Contains(err.Error(), "maxLength") || !strings.Contains(err.Error(), "shorten the prefix") {
+		t.Errorf("user 10: got %v (login IDs %q); want an error naming maxLength", err, loginIDsOf(cs))
+	}
 }
 
 // TestLoginIDsUniqueWithoutCase fills whole batches, where short random login
@@ -557,4 +566,11 @@ func hangulCount(s string) int {
 func regexpMatch(pattern, s string) bool {
 	ok, err := regexp.MatchString(pattern, s)
 	return err == nil && ok
+}
+
+func loginIDsOf(cs *openapi.Case) []string {
+	if cs == nil {
+		return nil
+	}
+	return cs.LoginIDs
 }

@@ -295,6 +295,19 @@ func (c *genCtx) candidate(n *genNode) string {
 
 func (c *genCtx) typical(n *genNode) string {
 	sp := n.str
+	if n.sem == semLoginID && c.g.cfg.LoginIDPrefix != "" {
+		// The prefixed form or nothing: a suite finds its users by the
+		// prefix, so a random address in its place would be lost.
+		s := c.candidate(n)
+		if s == "" || !sp.ok(s, n.enum) {
+			if c.err == nil {
+				c.err = &SchemaError{Path: n.path, Reason: fmt.Sprintf(
+					"login ID %q (LoginIDPrefix, the user's number, LoginIDDomain) breaks %v; shorten the prefix or the domain",
+					s, sp.broken(s, n.enum))}
+			}
+		}
+		return s
+	}
 	for range 4 {
 		if s := c.candidate(n); s != "" && sp.ok(s, n.enum) {
 			return s
