@@ -68,9 +68,10 @@ func (g *Generator) CSVHeader() []string {
 }
 
 // CSVRecords returns one CSV record per user of the case, in the columns of
-// CSVHeader. An empty cell is a property left out; booleans are true and
-// false; a map is key=value pairs joined by ";". Cases CSV cannot carry
-// (see Rule.Tabular) give ErrNotTabular.
+// CSVHeader. An empty cell is a property left out (or an empty map);
+// booleans are true and false; a map is key=value pairs joined by ";".
+// Cases CSV cannot carry (see Rule.Tabular), and cases with an empty string,
+// which would read as absent, give ErrNotTabular.
 func (g *Generator) CSVRecords(c *Case) ([][]string, error) {
 	if !c.tabular || g.rows == nil {
 		return nil, fmt.Errorf("%s: %w", c.Name, ErrNotTabular)
@@ -80,7 +81,14 @@ func (g *Generator) CSVRecords(c *Case) ([][]string, error) {
 	for i, it := range items {
 		rec := make([]string, len(g.cols))
 		for j, col := range g.cols {
-			rec[j] = cell(lookup(it, col.steps))
+			v := lookup(it, col.steps)
+			if v == "" {
+				// An empty cell reads as absent: the case would turn
+				// into another (minLength into requiredOnly).
+				return nil, fmt.Errorf("%s: user %d's %s is an empty string, which a CSV cell cannot tell from an absent property: %w",
+					c.Name, i+1, col.name, ErrNotTabular)
+			}
+			rec[j] = cell(v)
 		}
 		out[i] = rec
 	}

@@ -134,6 +134,7 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--mode", "invalid", "--rule", "params[].userProfile.phoneNo/maxLength"}, "cannot be broken alone: pattern"},
 		{[]string{"--mode", "invalid", "--format", "csv", "--rule", "params/maxItems"}, "CSV cannot carry this case"},
 		{[]string{"--mode", "boundary", "--rule", "huge"}, `no such boundary case; the spec gives rise to maxLength`},
+		{[]string{"--mode", "boundary", "--format", "csv", "--rule", "minLength"}, "description is an empty string, which a CSV cell cannot tell from an absent property"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--duplicate", "--users", "1"}, "--duplicate: --users 1: want 2 or more"},
 		{[]string{"--duplicate", "--mode", "boundary", "--users", "2"}, "--duplicate is for --mode valid, not boundary"},
@@ -203,6 +204,25 @@ func TestGenCSV(t *testing.T) {
 			t.Errorf("login ID %q twice", rec[0])
 		}
 		seen[rec[0]] = true
+	}
+}
+
+// TestGenCSVBoundaryLeavesOutWhatItCannotCarry: the minLength case holds
+// empty strings, which CSV cells would turn into absent properties (the row
+// would read as requiredOnly): it is left out, saying so, and the others
+// are written.
+func TestGenCSVBoundaryLeavesOutWhatItCannotCarry(t *testing.T) {
+	stdout, stderr := mustGen(t, "--format", "csv", "--mode", "boundary", "--seed", "4")
+	if !strings.Contains(stderr, "boundary case minLength left out") || strings.Contains(stderr, "minLength: every string at its shortest") {
+		t.Errorf("stderr %q: want minLength said to be left out, and not written", stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// maxLength, maxBytes, requiredOnly, 100 users of maxItems, minItems, maxProperties.
+	if len(recs) != 1+1+1+1+100+1+1 {
+		t.Errorf("got %d records, want a header and 105 rows", len(recs))
 	}
 }
 
