@@ -119,6 +119,10 @@ type Case struct {
 	// Want is, in invalid mode, the problem a validator must report, and the
 	// only one: its Field and Rule (Message is left empty).
 	Want *Problem
+	// Duplicates lists, from 0, the users whose login ID repeats an
+	// earlier user's in the body (DuplicateLoginIDs): the mock answers each
+	// "Duplicate login ID." and creates the others (assumed of the service).
+	Duplicates []int
 	// Note says in words what the case does.
 	Note string
 
@@ -161,6 +165,7 @@ func (g *Generator) DuplicateLoginIDs(users int) (*Case, error) {
 	cs, err := c.finish(ModeValid, "duplicateLoginIds", root)
 	if cs != nil {
 		cs.Note = fmt.Sprintf("users 1 and %d share the login ID %v", users, first)
+		cs.Duplicates = []int{users - 1}
 	}
 	return cs, err
 }

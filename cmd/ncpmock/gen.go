@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
@@ -339,7 +340,7 @@ func newSink(o *genOptions, w io.Writer, g *openapi.Generator, many bool) sink {
 // for and the answer the spec asks for, so that a file of cases can drive a
 // test without the stderr notes.
 type annotatedCase struct {
-	Case  string          `json:"case,omitempty"`
+	Case  string          `json:"case"`
 	Mode  openapi.Mode    `json:"mode"`
 	Note  string          `json:"note,omitempty"`
 	Users int             `json:"users"`
@@ -348,19 +349,35 @@ type annotatedCase struct {
 }
 
 // annotatedWant is the answer a case should get: 200 for a valid or
-// boundary body, 400 with the one problem for an invalid one.
+// boundary body, with the users that fail (none but --duplicate's repeat;
+// the others are created), or 400 with the one problem for an invalid one
+// (field "" for the body as a whole).
 type annotatedWant struct {
-	Status int    `json:"status"`
-	Field  string `json:"field,omitempty"`
-	Rule   string `json:"rule,omitempty"`
+	Status int             `json:"status"`
+	Failed []annotatedUser `json:"failed,omitempty"`
+	Field  *string         `json:"field,omitempty"`
+	Rule   string          `json:"rule,omitempty"`
+}
+
+// annotatedUser is a user a 200 answers with success false.
+type annotatedUser struct {
+	Index   int    `json:"index"` // from 0, in the body's order
+	Message string `json:"message"`
 }
 
 // annotatedJSON returns the case wrapped as --annotated writes it, compact.
 func annotatedJSON(cs *openapi.Case) ([]byte, error) {
-	a := annotatedCase{Case: cs.Name, Mode: cs.Mode, Note: cs.Note, Users: cs.Users,
+	name := cs.Name
+	if name == "" {
+		name = string(cs.Mode)
+	}
+	a := annotatedCase{Case: name, Mode: cs.Mode, Note: cs.Note, Users: cs.Users,
 		Want: annotatedWant{Status: 200}, Body: cs.Body}
+	for _, i := range cs.Duplicates {
+		a.Want.Failed = append(a.Want.Failed, annotatedUser{Index: i, Message: mock.MsgDuplicateLoginID})
+	}
 	if cs.Want != nil {
-		a.Want = annotatedWant{Status: 400, Field: cs.Want.Field, Rule: cs.Want.Rule}
+		a.Want = annotatedWant{Status: 400, Field: &cs.Want.Field, Rule: cs.Want.Rule}
 	}
 	return json.Marshal(a)
 }

@@ -240,19 +240,27 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 		out, _ := mustGen(t, append(args, "--seed", "11", "--annotated", "--format", "ndjson")...)
 		cases = append(cases, strings.Split(strings.TrimSpace(out), "\n")...)
 	}
-	strictSeen, duplicates := false, 0
+	strictSeen, wholeBody, failedWanted := false, false, 0
 	for _, line := range cases {
 		var c struct {
 			Case string
 			Mode string
 			Want struct {
-				Status      int
-				Field, Rule string
+				Status int
+				Field  *string
+				Rule   string
+				Failed []struct {
+					Index   int
+					Message string
+				}
 			}
 			Body json.RawMessage
 		}
 		if err := json.Unmarshal([]byte(line), &c); err != nil {
 			t.Fatalf("%v: %s", err, clip(line))
+		}
+		if c.Case == "" {
+			t.Errorf("no case name: %s", clip(line))
 		}
 		strictSeen = strictSeen || c.Want.Rule == "additionalProperties"
 		status, data := postBody(t, srv, c.Body)
@@ -261,28 +269,42 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 			continue
 		}
 		if c.Want.Status == http.StatusBadRequest {
+			if c.Want.Field == nil {
+				t.Errorf("%s: want has no field: %s", c.Case, clip(line))
+				continue
+			}
+			wholeBody = wholeBody || *c.Want.Field == ""
 			var e openapi.ErrorResponse
 			if err := json.Unmarshal(data, &e); err != nil || len(e.FieldErrors) != 1 ||
-				e.FieldErrors[0].Field != c.Want.Field || e.FieldErrors[0].Rule != c.Want.Rule {
-				t.Errorf("%s: got %s, want the one problem %s %s", c.Case, clip(string(data)), c.Want.Field, c.Want.Rule)
+				e.FieldErrors[0].Field != *c.Want.Field || e.FieldErrors[0].Rule != c.Want.Rule {
+				t.Errorf("%s: got %s, want the one problem %s %s", c.Case, clip(string(data)), *c.Want.Field, c.Want.Rule)
 			}
 			continue
 		}
+		// Exactly the users want.failed names fail, with its message.
 		var results []openapi.UserResult
 		if err := json.Unmarshal(data, &results); err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range results {
-			if !r.Success {
-				duplicates++
+		failed := map[int]string{}
+		for _, f := range c.Want.Failed {
+			failed[f.Index] = f.Message
+		}
+		failedWanted += len(failed)
+		for i, r := range results {
+			if msg, ok := failed[i]; r.Success == ok || ok && r.Message != msg {
+				t.Errorf("%s: user %d got %+v, want failed %t %q", c.Case, i, r, ok, msg)
 			}
 		}
 	}
 	if !strictSeen {
 		t.Error("gen --strict made no additionalProperties case")
 	}
-	if duplicates != 1 {
-		t.Errorf("got %d users refused, want 1: the repeat of --duplicate", duplicates)
+	if !wholeBody {
+		t.Error("no invalid case of the whole body (field \"\")")
+	}
+	if failedWanted != 1 {
+		t.Errorf("want.failed names %d users in all, want 1: the repeat of --duplicate", failedWanted)
 	}
 }
 
