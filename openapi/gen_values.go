@@ -301,9 +301,8 @@ func (c *genCtx) typical(n *genNode) string {
 		s := c.candidate(n)
 		if s == "" || !sp.ok(s, n.enum) {
 			if c.err == nil {
-				c.err = &SchemaError{Path: n.path, Reason: fmt.Sprintf(
-					"login ID %q (LoginIDPrefix, the user's number, LoginIDDomain) breaks %v; shorten the prefix or the domain",
-					s, sp.broken(s, n.enum))}
+				c.err = fmt.Errorf("%s: login ID %q (LoginIDPrefix, the user's number, LoginIDDomain) breaks %v; shorten the prefix or the domain",
+					displayPath(n.path), s, sp.broken(s, n.enum))
 			}
 		}
 		return s

@@ -33,6 +33,8 @@ type genOptions struct {
 	duplicate bool
 	strict    bool
 	bom       bool
+	prefix    string
+	domain    string
 	skipped   int // invalid cases CSV cannot carry
 }
 
@@ -51,6 +53,8 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.BoolVar(&o.duplicate, "duplicate", false, "valid mode: the last user of each body repeats the first user's login ID (needs --users 2 or more)")
 	fs.BoolVar(&o.strict, "strict", false, "invalid mode: also one body per object with an undeclared property, as serve --strict rejects")
 	fs.BoolVar(&o.bom, "bom", false, "csv: start with a UTF-8 byte order mark, so that spreadsheets read Hangul right")
+	fs.StringVar(&o.prefix, "login-prefix", "", "valid login IDs are `P`<n>@<domain>, n counting from 1 (a run's own prefix keeps runs apart, and finds their users again)")
+	fs.StringVar(&o.domain, "login-domain", "", "`domain` of login IDs and emails (default: example.com, .org or .net)")
 	fs.BoolVar(&o.listRules, "list-rules", false, "list every rule invalid mode can break (and why some cannot be broken alone), and the boundary cases")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
@@ -122,7 +126,12 @@ func (o *genOptions) generator() (*openapi.Generator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
 	}
-	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale, Strict: o.strict})
+	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale, Strict: o.strict,
+		LoginIDPrefix: o.prefix, LoginIDDomain: o.domain})
+	if err != nil && (o.prefix != "" || o.domain != "") && !errors.Is(err, openapi.ErrUnsupportedSchema) {
+		// Most likely the prefix or domain makes login IDs the spec refuses.
+		return nil, &usageError{msg: "gen: --login-prefix/--login-domain: " + err.Error()}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
 	}

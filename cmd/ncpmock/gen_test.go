@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,6 +142,8 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--strict"}, "--strict is for --mode invalid, not valid"},
 		{[]string{"--annotated", "--format", "csv"}, "--annotated is for --format json or ndjson"},
 		{[]string{"--bom"}, "--bom is for --format csv, not json"},
+		{[]string{"--login-prefix", "bad prefix "}, `make login IDs such as "bad prefix 1@example.com", which break params[].loginId`},
+		{[]string{"--login-domain", "localhost"}, "--login-prefix/--login-domain"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -204,6 +207,28 @@ func TestGenCSV(t *testing.T) {
 			t.Errorf("login ID %q twice", rec[0])
 		}
 		seen[rec[0]] = true
+	}
+}
+
+// TestGenLoginPrefix: --login-prefix and --login-domain make every valid
+// login ID <prefix><n>@<domain>, so that runs with their own prefix never
+// share a login ID.
+func TestGenLoginPrefix(t *testing.T) {
+	out, _ := mustGen(t, "--seed", "3", "--users", "3", "--count", "2", "--format", "ndjson", "--login-prefix", "run7-", "--login-domain", "qa.example.com")
+	var ids []string
+	for line := range strings.Lines(out) {
+		var b openapi.BulkRequest
+		if err := json.Unmarshal([]byte(line), &b); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range b.Params {
+			ids = append(ids, u.LoginID)
+		}
+	}
+	want := []string{"run7-1@qa.example.com", "run7-2@qa.example.com", "run7-3@qa.example.com",
+		"run7-4@qa.example.com", "run7-5@qa.example.com", "run7-6@qa.example.com"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("got %q, want %q", ids, want)
 	}
 }
 
