@@ -231,6 +231,9 @@ func (o *genOptions) invalidPlan(g *openapi.Generator) ([]step, error) {
 // suggestRules names the rules whose name contains the last part of name.
 func suggestRules(g *openapi.Generator, name string) string {
 	part := name[strings.LastIndexAny(name, "./[")+1:]
+	if len(part) < 3 {
+		return "" // "x" is in half the rule names
+	}
 	var hits []string
 	for _, r := range g.Rules() {
 		if part != "" && strings.Contains(strings.ToLower(r.Name), strings.ToLower(part)) && r.Isolatable {

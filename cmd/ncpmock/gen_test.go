@@ -132,6 +132,7 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--users", "101"}, "--users 101: the spec allows 1 to 100 users per body"},
 		{[]string{"--rule", "params/maxItems"}, "add --mode boundary or --mode invalid"},
 		{[]string{"--mode", "invalid", "--rule", "phoneNo"}, "did you mean params[].userProfile.phoneNo/null"},
+		{[]string{"--mode", "invalid", "--rule", "x"}, `--rule "x": no such rule (see --list-rules)`},
 		{[]string{"--mode", "invalid", "--rule", "params[].userProfile.phoneNo/maxLength"}, "cannot be broken alone: pattern"},
 		{[]string{"--mode", "invalid", "--format", "csv", "--rule", "params/maxItems"}, "CSV cannot carry this case"},
 		{[]string{"--mode", "boundary", "--rule", "huge"}, `no such boundary case; the spec gives rise to maxLength`},
