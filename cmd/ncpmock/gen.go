@@ -94,8 +94,8 @@ func (o *genOptions) check() error {
 	switch {
 	case o.count < 1:
 		return &usageError{msg: fmt.Sprintf("gen: --count %d: want 1 or more", o.count)}
-	case o.users < 1:
-		return &usageError{msg: fmt.Sprintf("gen: --users %d: want 1 or more", o.users)}
+	case o.users < 0:
+		return &usageError{msg: fmt.Sprintf("gen: --users %d: want 0 or more (as many as the spec allows)", o.users)}
 	case !slices.Contains([]string{"valid", "boundary", "invalid"}, o.mode):
 		return &usageError{msg: fmt.Sprintf("gen: --mode %q: want valid, boundary or invalid", o.mode)}
 	case !slices.Contains([]string{"json", "ndjson", "csv"}, o.format):
@@ -153,7 +153,7 @@ type step struct {
 func (o *genOptions) plan(g *openapi.Generator) ([]step, error) {
 	lo, hi := g.UserRange()
 	chunked := o.mode == "valid" && o.format == "csv" && !o.duplicate
-	if !chunked && (o.users < lo || hi >= 0 && o.users > hi) {
+	if o.users < lo || !chunked && hi >= 0 && o.users > hi {
 		return nil, &usageError{msg: fmt.Sprintf("gen: --users %d: the spec allows %d to %d users per body; use --count for more bodies",
 			o.users, lo, hi)}
 	}

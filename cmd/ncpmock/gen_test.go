@@ -129,6 +129,9 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--format", "xml"}, `--format "xml"`},
 		{[]string{"--locale", "fr"}, `--locale "fr": want en or ko`},
 		{[]string{"--count", "0"}, "--count 0: want 1 or more"},
+		{[]string{"--users", "-1"}, "--users -1: want 0 or more"},
+		{[]string{"--users", "0"}, "--users 0: the spec allows 1 to 100 users per body"},
+		{[]string{"--users", "0", "--format", "csv"}, "--users 0: the spec allows 1 to 100 users per body"},
 		{[]string{"--users", "101"}, "--users 101: the spec allows 1 to 100 users per body"},
 		{[]string{"--rule", "params/maxItems"}, "add --mode boundary or --mode invalid"},
 		{[]string{"--mode", "invalid", "--rule", "phoneNo"}, "did you mean params[].userProfile.phoneNo/null"},
@@ -157,6 +160,20 @@ func TestGenUsageErrors(t *testing.T) {
 				t.Errorf("wrote %q to stdout on a usage error", clip(stdout))
 			}
 		})
+	}
+}
+
+// TestGenZeroUsersWhereTheSpecAllows: --users 0 is the spec's to refuse;
+// with minItems 0 it makes {"params":[]}.
+func TestGenZeroUsersWhereTheSpecAllows(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "min0.yaml")
+	yaml := strings.Replace(string(openapi.EmbeddedYAML()), "minItems: 1", "minItems: 0", 1)
+	if err := os.WriteFile(spec, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustGen(t, "--users", "0", "--seed", "1", "--format", "ndjson", "--spec", spec)
+	if out != `{"params":[]}`+"\n" {
+		t.Errorf("got %q, want an empty params", out)
 	}
 }
 
