@@ -8,9 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -19,8 +21,16 @@ import (
 // cannot be reached at all.
 var ErrUnreachable = errors.New("target unreachable")
 
+// downDialTimeout bounds the connection of each request while a target that
+// answered earlier in the run is unreachable, so that the cases after it
+// fail fast however the network drops the connection.
+const downDialTimeout = time.Second
+
+// errStillDown is the cause of a request cancelled by downDialTimeout.
+var errStillDown = errors.New("still unreachable")
+
 // UnreachableError reports a target that refused or never took the
-// connection.
+// connection, before any case got an answer.
 type UnreachableError struct {
 	URL string
 	Err error
@@ -47,6 +57,12 @@ type suite struct {
 	report   *Report
 	repro    *reproWriter
 	seenIDs  map[string]string // user id -> the case that got it
+	// reached is set once any request got a connection: from then on, a
+	// target that cannot be reached fails the cases, not the run.
+	reached bool
+	// downSince names the case whose request first found the target
+	// unreachable after it had answered; empty while it answers.
+	downSince string
 }
 
 func newSuite(target string, cfg Config) (*suite, error) {
@@ -156,7 +172,9 @@ func CaseNames(cfg Config) ([]string, error) {
 // (http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1), and
 // returns the report with the error: a *ContractError joining every failed
 // check, a *UsageError, an *UnreachableError when the target cannot be
-// reached, or nil when the contract holds. onCase, when not nil, is called
+// reached before any answer (a target that stops answering later fails the
+// cases that find it so, and the run goes on), or nil when the contract
+// holds. onCase, when not nil, is called
 // after each case, for live output.
 func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResult)) (*Report, error) {
 	s, err := newSuite(target, cfg)
@@ -265,6 +283,12 @@ func (r *caseRun) send(body []byte, contentType string) *Exchange {
 func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
 	ctx, cancel := context.WithTimeout(r.ctx, r.s.cfg.Timeout)
 	defer cancel()
+	bound := time.Duration(0)
+	if r.s.downSince != "" {
+		bound = min(r.s.cfg.Timeout, downDialTimeout)
+	}
+	ctx, conn, release := watchConn(ctx, bound)
+	defer release()
 	ex := &Exchange{Method: http.MethodPost, URL: r.s.endpoint.String(), RequestBody: string(body)}
 	req, err := http.NewRequestWithContext(ctx, ex.Method, ex.URL, bytes.NewReader(body))
 	if err != nil {
@@ -288,20 +312,58 @@ func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
 	ex.Duration = time.Since(start)
 	if err != nil {
 		ex.Error = err.Error()
-		r.noAnswer(ex, err)
+		r.noAnswer(ex, err, conn.got.Load(), errors.Is(context.Cause(ctx), errStillDown))
+		return ex
 	}
+	r.s.reached, r.s.downSince = true, ""
 	return ex
 }
 
-// noAnswer records a request that got no (complete) answer: a target that
-// refuses connections ends the run; anything else fails the check.
-func (r *caseRun) noAnswer(ex *Exchange, err error) {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+// connWatch notes whether a request got a connection to the target.
+type connWatch struct{ got atomic.Bool }
+
+// watchConn returns a context whose requests report to the connWatch
+// whether they got a connection; with a bound above 0 it also cancels them,
+// with the cause errStillDown, unless they get one within it. The returned
+// func releases the context.
+func watchConn(ctx context.Context, bound time.Duration) (context.Context, *connWatch, func()) {
+	w := &connWatch{}
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := func() bool { return false }
+	if bound > 0 {
+		stop = time.AfterFunc(bound, func() { cancel(errStillDown) }).Stop
+	}
+	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) {
+		w.got.Store(true)
+		stop()
+	}}
+	return httptrace.WithClientTrace(ctx, trace), w, func() { stop(); cancel(nil) }
+}
+
+// noAnswer records a request that got no (complete) answer. A target never
+// connected to before ends the run (r.unreachable); one that answered
+// earlier in the run and now takes no connection fails the case, as does an
+// answer that does not come or breaks off.
+func (r *caseRun) noAnswer(ex *Exchange, err error, connected, stillDown bool) {
+	if connected && !stillDown {
+		r.s.reached = true
+		r.fail(ex, CheckResponseReceived, fmt.Sprintf("a complete answer within %s", r.s.cfg.Timeout), err.Error())
+		return
+	}
+	if !r.s.reached {
 		r.unreachable = &UnreachableError{URL: ex.URL, Err: err}
 		return
 	}
-	r.fail(ex, CheckResponseReceived, fmt.Sprintf("a complete answer within %s", r.s.cfg.Timeout), err.Error())
+	got := "no connection: " + err.Error()
+	if stillDown {
+		got = fmt.Sprintf("no connection within %s", min(r.s.cfg.Timeout, downDialTimeout))
+	}
+	if r.s.downSince == "" {
+		r.s.downSince = r.c.Name
+	} else {
+		got += fmt.Sprintf(" (unreachable since case %s)", r.s.downSince)
+	}
+	r.fail(ex, CheckResponseReceived, "an answer from a target that answered earlier in the run", got)
 }
 
 // fail records a failed check of the answer in ex.

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ncpmock/ncpmock/apigw"
@@ -142,4 +143,48 @@ func createdCount(t *testing.T, out string) int {
 	}
 	n, _ := strconv.Atoi(m[1])
 	return n
+}
+
+// TestTestCommandTargetDies: a server that stops after its third answer
+// fails the cases after it, and the run still writes its reports, lists the
+// users it created, tries to delete them and exits 1.
+func TestTestCommandTargetDies(t *testing.T) {
+	m, err := mock.New(mock.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answered atomic.Int32
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.ServeHTTP(w, r)
+		if answered.Add(1) == 3 {
+			ln.Close() // later connections are refused
+		}
+	})}
+	hs.SetKeepAlivesEnabled(false)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	dir := t.TempDir()
+	junit, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
+	code, stdout, stderr := runCLI(t, "test", "--target", "http://"+ln.Addr().String(), "--cleanup", "--junit", junit, "--json", js,
+		"--only", "positive/typical", "--only", "positive/boundary/requiredOnly", "--only", "negative/empty-body", "--only", "semantic")
+	if code != 1 || !strings.Contains(stdout, "3 passed, 2 failed, 0 skipped") || !strings.Contains(stdout, "response_received") ||
+		!strings.Contains(stdout, "NOT DELETED: ") {
+		t.Fatalf("exit %d, want 1 with 2 response_received failures and a failed clean-up\n%s\n%s", code, stdout, stderr)
+	}
+	created := createdCount(t, stdout)
+	var report struct {
+		Created []struct{ ID string }
+		Cleanup struct{ Failed []struct{ Reason string } }
+	}
+	if data, err := os.ReadFile(js); err != nil || json.Unmarshal(data, &report) != nil || len(report.Created) != created ||
+		len(report.Cleanup.Failed) != created {
+		t.Fatalf("JSON report: %v; %d created, %d not deleted, want %d of each", err, len(report.Created), len(report.Cleanup.Failed), created)
+	}
+	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), `failures="2"`) {
+		t.Fatalf("JUnit report: %v\n%s", err, data)
+	}
 }
