@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
-	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // DefaultAddr is where "ncpmock serve" listens unless told otherwise.
@@ -242,12 +241,8 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		return cfg, err
 	}
 	cfg.Auth = auth
-	if o.specFile != "" {
-		spec, err := openapi.LoadFile(o.specFile)
-		if err != nil {
-			return cfg, &usageError{msg: fmt.Sprintf("serve: --spec: %v", err)}
-		}
-		cfg.Spec = spec
+	if cfg.Spec, err = loadSpecFlag("serve", o.specFile); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }

@@ -33,3 +33,17 @@ func specFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 		return &usageError{msg: fmt.Sprintf("spec: --format %q: want yaml or json", *format)}
 	}
 }
+
+// loadSpecFlag loads the spec file a command's --spec names, nil for none. A
+// file that cannot be read or is no valid spec is a mistake on the command
+// line (exit 2), for every command that takes --spec.
+func loadSpecFlag(command, path string) (*openapi.Spec, error) {
+	if path == "" {
+		return nil, nil
+	}
+	spec, err := openapi.LoadFile(path)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("%s: --spec: %v", command, err)}
+	}
+	return spec, nil
+}

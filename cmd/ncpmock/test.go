@@ -27,10 +27,12 @@ type testOptions struct {
 	nrnDomain   string
 	list        bool
 	runID       string
+	specFile    string
 }
 
 func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	o := &testOptions{}
+	fs.StringVar(&o.specFile, "spec", "", "OpenAPI spec `file` to build the cases from and check the answers against instead of the embedded one")
 	fs.StringVar(&o.target, "target", "", "`URL` of the server to check: an origin (http://127.0.0.1:8780 means .../api/v1/users/bulk), a base path (https://sso.apigw.ntruss.com/api/v1) or the endpoint itself (http://127.0.0.1:4010/users/bulk) (required)")
 	fs.Var(&o.seed, "seed", "seed `N` for the generated requests (default: random, printed)")
 	fs.Var(&o.only, "only", "run only the cases matching `NAME` (a name, a prefix such as negative, or a pattern such as 'positive/*'); repeatable")
@@ -60,6 +62,11 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
 		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID,
 	}
+	spec, err := loadSpecFlag("test", o.specFile)
+	if err != nil {
+		return err
+	}
+	cfg.Spec = spec
 	if o.list {
 		names, err := contracttest.CaseNames(cfg)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 func TestTestCommand(t *testing.T) {
@@ -186,5 +187,51 @@ func TestTestCommandTargetDies(t *testing.T) {
 	}
 	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), `failures="2"`) {
 		t.Fatalf("JUnit report: %v\n%s", err, data)
+	}
+}
+
+// TestTestCommandSpec: with --spec the cases follow the edited spec (at most
+// 5 users: the maxItems case sends 6, which the stock mock accepts), and a
+// spec file test cannot load is a usage error, as for serve.
+func TestTestCommandSpec(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "spec.yaml")
+	yaml := strings.Replace(string(openapi.EmbeddedYAML()), "maxItems: 100", "maxItems: 5", 1)
+	if err := os.WriteFile(specPath, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := mocktest.NewServer(t, mock.Config{})
+	js := filepath.Join(dir, "r.json")
+	code, stdout, stderr := runCLI(t, "test", "--spec", specPath, "--target", srv.URL, "--only", "negative/params/maxItems", "--json", js)
+	if code != 1 || !strings.Contains(stdout, "FAIL  negative/params/maxItems") {
+		t.Fatalf("exit %d, want 1: the mock of the embedded spec accepts 6 users\n%s\n%s", code, stdout, stderr)
+	}
+	var report struct {
+		Cases []struct {
+			Exchanges []struct{ RequestBody string }
+		}
+	}
+	var body openapi.BulkRequest
+	if data, err := os.ReadFile(js); err != nil || json.Unmarshal(data, &report) != nil || len(report.Cases) != 1 ||
+		len(report.Cases[0].Exchanges) != 1 || json.Unmarshal([]byte(report.Cases[0].Exchanges[0].RequestBody), &body) != nil {
+		t.Fatalf("JSON report: %v", err)
+	}
+	if len(body.Params) != 6 {
+		t.Errorf("the maxItems case of the edited spec sent %d users, want 6", len(body.Params))
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("openapi: 3.0.3\ninfo: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{filepath.Join(dir, "missing.yaml"), "test: --spec: load spec: open " + filepath.Join(dir, "missing.yaml")},
+		{bad, "test: --spec: load spec " + bad + ": parse"},
+	} {
+		for _, extra := range [][]string{{"--target", srv.URL}, {"--list"}} {
+			code, stdout, stderr := runCLI(t, append([]string{"test", "--spec", tc.file}, extra...)...)
+			if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want 2, nothing on stdout and one line with %q", tc.file, extra, code, stdout, stderr, tc.want)
+			}
+		}
 	}
 }
