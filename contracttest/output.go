@@ -50,8 +50,9 @@ func WriteCase(w io.Writer, c *CaseResult) {
 	}
 }
 
-// WriteSummary writes the created users (all of them when listAll, else a
-// count) and the summary line "N passed, N failed, N skipped".
+// WriteSummary writes the created users and the login IDs that may have
+// been created without an id (all of them when listAll, else a count), and
+// the summary line "N passed, N failed, N skipped".
 func WriteSummary(w io.Writer, r *Report, listAll bool) {
 	if c := r.Cleanup; c != nil {
 		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*); deleted %d with POST %s\n",
@@ -73,12 +74,30 @@ func WriteSummary(w io.Writer, r *Report, listAll bool) {
 			fmt.Fprintln(w, "; --json FILE lists them")
 		}
 	}
+	writeMaybeCreated(w, r.MaybeCreated, listAll)
 	p, f, s := r.Count()
 	left := ""
 	if r.Deselected > 0 {
 		left = fmt.Sprintf(", %d not selected (--only, --skip)", r.Deselected)
 	}
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped%s in %s (seed %d)\n", p, f, s, left, round(r.Duration), r.Seed)
+}
+
+// writeMaybeCreated writes the login IDs that 2xx answers may have created
+// without an id to delete them by (all of them when listAll, else a count).
+func writeMaybeCreated(w io.Writer, maybe []MaybeCreated, listAll bool) {
+	if len(maybe) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "MAYBE CREATED: %s answered 2xx without a user ID to delete by", plural(len(maybe), "login ID"))
+	if !listAll {
+		fmt.Fprintln(w, "; --json FILE lists them")
+		return
+	}
+	fmt.Fprintln(w, "; look them up by login ID:")
+	for _, m := range maybe {
+		fmt.Fprintf(w, "  %s (%s: %s)\n", m.LoginID, m.Case, m.Reason)
+	}
 }
 
 func round(d time.Duration) time.Duration {

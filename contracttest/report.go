@@ -31,8 +31,13 @@ type Report struct {
 	Cases    []*CaseResult `json:"cases"`
 	// Deselected counts the cases Config.Only and Config.Skip left out.
 	Deselected int `json:"deselected,omitempty"`
-	// Created lists every user the run created, so they can be removed.
+	// Created lists every user the run created, so they can be removed:
+	// every user ID read from a result of a 2xx answer for a login ID the
+	// run sent, whether or not the answer passed its checks.
 	Created []CreatedUser `json:"created"`
+	// MaybeCreated lists the login IDs a 2xx answer may have created
+	// without an id to read: they are to be looked up by login ID.
+	MaybeCreated []MaybeCreated `json:"maybeCreated"`
 	// Cleanup is what deleting them gave, when Config.Cleanup asked for it.
 	Cleanup *CleanupResult `json:"cleanup,omitempty"`
 }

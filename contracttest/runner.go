@@ -81,7 +81,8 @@ func newSuite(target string, cfg Config) (*suite, error) {
 		seenIDs:  make(map[string]string),
 		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
 	}
-	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID}
+	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID,
+		MaybeCreated: []MaybeCreated{}}
 	cases, err := buildCases(s)
 	if err != nil {
 		return nil, err
@@ -273,6 +274,7 @@ func (r *caseRun) send(body []byte, contentType string) *Exchange {
 	}
 	ex := r.exchange(body, contentType)
 	r.res.Exchanges = append(r.res.Exchanges, ex)
+	r.recordAnswer(ex)
 	if ex.Error != "" {
 		return nil
 	}

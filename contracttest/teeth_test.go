@@ -22,6 +22,7 @@ type answer struct {
 	header http.Header
 	body   []byte
 	req    []byte // the request body
+	path   string // the request's path
 }
 
 // defective serves the mock, rewriting each of its answers with defect.
@@ -36,7 +37,7 @@ func defective(t *testing.T, defect func(a *answer)) string {
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 		rec := httptest.NewRecorder()
 		m.ServeHTTP(rec, r)
-		a := &answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes(), req: reqBody}
+		a := &answer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes(), req: reqBody, path: r.URL.Path}
 		defect(a)
 		for k, v := range a.header {
 			w.Header()[k] = v
