@@ -57,7 +57,10 @@ type Config struct {
 	MemberNo string
 	// NRNDomain is the platform expected in NRNs; empty accepts PUB or GOV.
 	NRNDomain string
-	// Client sends the requests; nil means a new client.
+	// Client sends the requests; nil means a new client. The run uses a
+	// copy that never follows redirects: a 3xx is checked as the answer it
+	// is, since following it would turn the POST into a GET (301, 302) or
+	// hide the redirect (307, 308).
 	Client *http.Client
 	// Signer, when set, signs every request with the API Gateway's signature
 	// v2 (wrapping Client's transport), as a real server requires. Curl
@@ -124,14 +127,15 @@ func (cfg *Config) setDefaults() error {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{}
+	client := http.Client{}
+	if cfg.Client != nil {
+		client = *cfg.Client // a copy: the caller's client is left as it was
 	}
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if cfg.Signer != nil {
-		signed := *cfg.Client
-		signed.Transport = &apigw.Transport{Signer: cfg.Signer, Base: cfg.Client.Transport}
-		cfg.Client = &signed
+		client.Transport = &apigw.Transport{Signer: cfg.Signer, Base: client.Transport}
 	}
+	cfg.Client = &client
 	return nil
 }
 

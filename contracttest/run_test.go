@@ -353,3 +353,21 @@ func TestDeselectedCounted(t *testing.T) {
 		t.Errorf("got %d cases run, %d deselected, summary %q; want both above 0 and %q", len(report.Cases), report.Deselected, out.String(), want)
 	}
 }
+
+// TestRedirectsAreNotFollowed: a 301 or 308 is checked as the answer it is;
+// following it would turn the POST into a GET (301) or hide it (308).
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusPermanentRedirect} {
+		redirect := httptest.NewServer(http.RedirectHandler(srv.URL+"/api/v1/users/bulk", status))
+		defer redirect.Close()
+		report, err := contracttest.Check(context.Background(), redirect.URL, contracttest.Config{Only: []string{"positive/typical"}}, nil)
+		if !errors.Is(err, contracttest.ErrContract) {
+			t.Fatalf("%d: got %v, want a contract error", status, err)
+		}
+		f := report.Failures()[0]
+		if want := fmt.Sprintf("%d %s", status, http.StatusText(status)); f.Check != contracttest.CheckStatusCodeConformance || !strings.HasPrefix(f.Got, want) {
+			t.Errorf("%d: first failure %s: got %q, want status_code_conformance: got %q...", status, f.Check, f.Got, want)
+		}
+	}
+}
