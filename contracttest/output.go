@@ -23,6 +23,9 @@ func WriteCase(w io.Writer, c *CaseResult) {
 	case StatusSkip:
 		fmt.Fprintf(w, "SKIP  %s: %s\n", c.Name, c.SkipReason)
 		return
+	case StatusNotRun:
+		fmt.Fprintf(w, "STOP  %s: %s\n", c.Name, c.SkipReason)
+		return
 	case StatusPass:
 		fmt.Fprintf(w, "PASS  %-44s %s\n", c.Name, round(c.Duration))
 		return
@@ -77,8 +80,11 @@ func WriteSummary(w io.Writer, r *Report, listAll bool) {
 	writeMaybeCreated(w, r.MaybeCreated, listAll)
 	p, f, s := r.Count()
 	left := ""
+	if n := r.NotRun(); n > 0 {
+		left = fmt.Sprintf(", %d not run (interrupted: %s)", n, r.Interrupted)
+	}
 	if r.Deselected > 0 {
-		left = fmt.Sprintf(", %d not selected (--only, --skip)", r.Deselected)
+		left += fmt.Sprintf(", %d not selected (--only, --skip)", r.Deselected)
 	}
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped%s in %s (seed %d)\n", p, f, s, left, round(r.Duration), r.Seed)
 }
@@ -162,6 +168,7 @@ type junitSkipped struct {
 // failure element per failed check, for CI systems.
 func WriteJUnit(w io.Writer, r *Report) error {
 	p, f, s := r.Count()
+	s += r.NotRun() // a case not run is skipped, with the reason
 	set := junitSet{
 		Name: "ncpmock contract " + r.Endpoint, Tests: p + f + s, Failures: f, Skipped: s,
 		Time: seconds(r.Duration), Timestamp: r.Started.UTC().Format(time.RFC3339),
@@ -169,7 +176,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	for _, c := range r.Cases {
 		jc := junitCase{Name: c.Name, Classname: "contract." + string(c.Kind), Time: seconds(c.Duration)}
-		if c.Status == StatusSkip {
+		if c.Status == StatusSkip || c.Status == StatusNotRun {
 			jc.Skipped = &junitSkipped{Message: c.SkipReason}
 		}
 		for _, fl := range c.Failures {

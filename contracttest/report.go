@@ -16,6 +16,9 @@ const (
 	StatusPass Status = "pass"
 	StatusFail Status = "fail"
 	StatusSkip Status = "skip"
+	// StatusNotRun is a case the run did not finish because it was
+	// interrupted (its context was cancelled); SkipReason says why.
+	StatusNotRun Status = "not-run"
 )
 
 // Report is the outcome of a contract run.
@@ -40,6 +43,9 @@ type Report struct {
 	MaybeCreated []MaybeCreated `json:"maybeCreated"`
 	// Cleanup is what deleting them gave, when Config.Cleanup asked for it.
 	Cleanup *CleanupResult `json:"cleanup,omitempty"`
+	// Interrupted is why the run stopped before every case ran (the cause
+	// of its context's cancellation); empty when it did not.
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // CaseResult is the outcome of one case.
@@ -134,6 +140,50 @@ func (r *Report) Count() (passed, failed, skipped int) {
 	}
 	return passed, failed, skipped
 }
+
+// NotRun returns how many cases an interruption left unfinished.
+func (r *Report) NotRun() int {
+	n := 0
+	for _, c := range r.Cases {
+		if c.Status == StatusNotRun {
+			n++
+		}
+	}
+	return n
+}
+
+// ErrInterrupted is matched by the error Check returns when its context was
+// cancelled before every case ran.
+var ErrInterrupted = errors.New("contract run interrupted")
+
+// InterruptedError reports a run stopped before every case ran. The report
+// is complete otherwise: the cases not run are marked StatusNotRun, the
+// created users listed and clean-up done.
+type InterruptedError struct {
+	// Cause is why the context was cancelled (context.Cause).
+	Cause error
+	// NotRun counts the cases not run, of Total.
+	NotRun, Total int
+	// Contract is the *ContractError of the cases that ran, or nil.
+	Contract error
+}
+
+// Error says how many cases were not run, and why.
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("interrupted (%v): %d of %d cases not run", e.Cause, e.NotRun, e.Total)
+}
+
+// Unwrap returns the cause and the contract error, if any, for errors.Is
+// and errors.As.
+func (e *InterruptedError) Unwrap() []error {
+	if e.Contract == nil {
+		return []error{e.Cause}
+	}
+	return []error{e.Cause, e.Contract}
+}
+
+// Is reports whether target is ErrInterrupted.
+func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
 
 // Failures returns every failure of the run, in case order.
 func (r *Report) Failures() []*Failure {

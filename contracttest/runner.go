@@ -175,8 +175,11 @@ func CaseNames(cfg Config) ([]string, error) {
 // check, a *UsageError, an *UnreachableError when the target cannot be
 // reached before any answer (a target that stops answering later fails the
 // cases that find it so, and the run goes on), or nil when the contract
-// holds. onCase, when not nil, is called
-// after each case, for live output.
+// holds. When ctx is cancelled before every case ran, the case in flight
+// and the ones after it are marked StatusNotRun, clean-up still runs (each
+// request bounded by Config.Timeout) and the error is an *InterruptedError.
+// onCase, when not nil, is called after each case that ran, for live
+// output.
 func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResult)) (*Report, error) {
 	s, err := newSuite(target, cfg)
 	if err != nil {
@@ -185,18 +188,35 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 	s.report.Started = time.Now()
 	defer func() { s.report.Duration = time.Since(s.report.Started) }()
 	for _, c := range s.cases {
+		if ctx.Err() != nil {
+			s.report.Cases = append(s.report.Cases, notRun(ctx, c))
+			continue
+		}
 		res, err := s.runCase(ctx, c)
 		if err != nil {
 			return s.report, err
 		}
-		if onCase != nil {
+		if onCase != nil && res.Status != StatusNotRun {
 			onCase(res)
 		}
 	}
 	if s.cfg.Cleanup {
-		s.cleanup(ctx)
+		// Users left behind cost more than the wait: clean up even after
+		// an interrupt.
+		s.cleanup(context.WithoutCancel(ctx))
+	}
+	if n := s.report.NotRun(); n > 0 {
+		cause := context.Cause(ctx)
+		s.report.Interrupted = cause.Error()
+		return s.report, &InterruptedError{Cause: cause, NotRun: n, Total: len(s.cases), Contract: s.report.Err()}
 	}
 	return s.report, s.report.Err()
+}
+
+// notRun is the result of a case an interruption kept from running.
+func notRun(ctx context.Context, c *Case) *CaseResult {
+	return &CaseResult{Name: c.Name, Kind: c.Kind, Description: c.Description, Status: StatusNotRun,
+		SkipReason: fmt.Sprintf("not run: interrupted (%v)", context.Cause(ctx))}
 }
 
 // Run runs every selected case against target as a subtest of t, failing
@@ -214,7 +234,7 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 			if err != nil {
 				t.Fatalf("contracttest: %v", err)
 			}
-			if res.Status == StatusSkip {
+			if res.Status == StatusSkip || res.Status == StatusNotRun {
 				t.Skip(res.SkipReason)
 			}
 			for _, f := range res.Failures {
@@ -244,6 +264,11 @@ func (s *suite) runCase(ctx context.Context, c *Case) (*CaseResult, error) {
 	r := &caseRun{ctx: ctx, s: s, c: c, res: res}
 	c.run(r)
 	res.Duration = time.Since(start)
+	if r.interrupted && len(res.Failures) == 0 {
+		// The answers so far passed; what the case would find is unknown.
+		*res = *notRun(ctx, c)
+		return res, nil
+	}
 	if r.unreachable != nil {
 		res.Status = StatusFail
 		return res, r.unreachable
@@ -264,12 +289,14 @@ type caseRun struct {
 	c           *Case
 	res         *CaseResult
 	unreachable error
+	// interrupted is set when ctx was cancelled while a request waited.
+	interrupted bool
 }
 
 // send posts body and runs the checks every answer must pass. It returns nil
 // when no answer came.
 func (r *caseRun) send(body []byte, contentType string) *Exchange {
-	if r.unreachable != nil {
+	if r.unreachable != nil || r.interrupted {
 		return nil
 	}
 	ex := r.exchange(body, contentType)
@@ -342,11 +369,16 @@ func watchConn(ctx context.Context, bound time.Duration) (context.Context, *conn
 	return httptrace.WithClientTrace(ctx, trace), w, func() { stop(); cancel(nil) }
 }
 
-// noAnswer records a request that got no (complete) answer. A target never
+// noAnswer records a request that got no (complete) answer. A run stopped
+// by its context is only noted (r.interrupted). A target never
 // connected to before ends the run (r.unreachable); one that answered
 // earlier in the run and now takes no connection fails the case, as does an
 // answer that does not come or breaks off.
 func (r *caseRun) noAnswer(ex *Exchange, err error, connected, stillDown bool) {
+	if r.ctx.Err() != nil {
+		r.interrupted = true // the run was stopped: nothing to say of the server
+		return
+	}
 	if connected && !stillDown {
 		r.s.reached = true
 		r.fail(ex, CheckResponseReceived, fmt.Sprintf("a complete answer within %s", r.s.cfg.Timeout), err.Error())

@@ -105,11 +105,21 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if werr := writeReports(o, report); werr != nil {
 		return &exitError{code: 2, err: werr}
 	}
+	if errors.Is(err, contracttest.ErrInterrupted) {
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("test: %w", err)}
+	}
 	if errors.Is(err, contracttest.ErrContract) {
 		return &exitError{code: 1, err: errors.New("")}
 	}
 	return err
 }
+
+// exitInterrupted is the exit code of a run that SIGINT or SIGTERM stopped
+// before every case ran: 128 + SIGINT, as a shell reports an interrupted
+// command. The run cannot tell the two signals apart (the context's cause
+// is only text), and a CI job needs one code to tell "not finished" from
+// "failed" (1).
+const exitInterrupted = 130
 
 // signerFromEnv signs with NCP_ACCESS_KEY and NCP_SECRET_KEY when both are
 // set; one without the other is a mistake worth stopping for.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -233,5 +235,45 @@ func TestTestCommandSpec(t *testing.T) {
 				t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want 2, nothing on stdout and one line with %q", tc.file, extra, code, stdout, stderr, tc.want)
 			}
 		}
+	}
+}
+
+// TestTestCommandInterrupted: SIGINT or SIGTERM (the context main cancels)
+// during a run reports the cases not run as such, not as failures, writes
+// the reports and exits 130.
+func TestTestCommandInterrupted(t *testing.T) {
+	m, err := mock.New(mock.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/users/bulk" && n.Add(1) == 3 {
+			io.Copy(io.Discard, r.Body) // so that the server sees the client go
+			cancel(errors.New("terminated signal received"))
+			<-r.Context().Done()
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	junit, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
+	var out, errOut bytes.Buffer
+	err = run(ctx, []string{"test", "--target", srv.URL, "--junit", junit, "--json", js, "--only", "positive/typical",
+		"--only", "positive/boundary/requiredOnly", "--only", "negative/empty-body", "--only", "semantic"}, noEnv, &out, &errOut)
+	code := exitCode(err, &errOut)
+	if code != 130 || strings.Contains(out.String(), "FAIL") || !strings.Contains(out.String(), ", 3 not run (interrupted: terminated signal received)") ||
+		errOut.String() != "ncpmock: test: interrupted (terminated signal received): 3 of 5 cases not run\n" {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, out.String(), errOut.String())
+	}
+	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), `skipped="3"`) ||
+		!strings.Contains(string(data), `<skipped message="not run: interrupted (terminated signal received)"></skipped>`) {
+		t.Fatalf("JUnit report: %v\n%s", err, data)
+	}
+	if data, err := os.ReadFile(js); err != nil || !strings.Contains(string(data), `"status": "not-run"`) {
+		t.Fatalf("JSON report: %v\n%s", err, data)
 	}
 }
