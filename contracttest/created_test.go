@@ -158,3 +158,22 @@ func TestIDsThatAreNoUUIDAreRecorded(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONListsAreNeverNull: a run that creates nobody writes "created": []
+// and "maybeCreated": [], which a script can iterate without a null check.
+func TestJSONListsAreNeverNull(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Only: []string{"negative/empty-body"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	if err := contracttest.WriteJSON(&js, report); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"created": [],`, `"maybeCreated": []`} {
+		if !strings.Contains(js.String(), want) {
+			t.Errorf("JSON report lacks %s:\n%s", want, js.String())
+		}
+	}
+}

@@ -36,7 +36,8 @@ type Report struct {
 	Deselected int `json:"deselected,omitempty"`
 	// Created lists every user the run created, so they can be removed:
 	// every user ID read from a result of a 2xx answer for a login ID the
-	// run sent, whether or not the answer passed its checks.
+	// run sent, whether or not the answer passed its checks. Check leaves it
+	// empty, not nil, when nobody was created: the JSON has [], never null.
 	Created []CreatedUser `json:"created"`
 	// MaybeCreated lists the login IDs a 2xx answer may have created
 	// without an id to read: they are to be looked up by login ID.

@@ -82,7 +82,7 @@ func newSuite(target string, cfg Config) (*suite, error) {
 		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
 	}
 	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID,
-		MaybeCreated: []MaybeCreated{}}
+		Created: []CreatedUser{}, MaybeCreated: []MaybeCreated{}}
 	cases, err := buildCases(s)
 	if err != nil {
 		return nil, err
