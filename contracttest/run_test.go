@@ -371,3 +371,44 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaProblemsAreFolded: a 100-user answer whose every id breaks the
+// schema is spelled out three times and counted, as other checks are, not
+// written as one line of 100 problems.
+func TestSchemaProblemsAreFolded(t *testing.T) {
+	url := defective(t, func(a *answer) {
+		results(a, func(rs []map[string]any) []map[string]any {
+			for _, r := range rs {
+				if r["success"] == true {
+					r["id"] = "12345"
+				}
+			}
+			return rs
+		})
+	})
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"positive/boundary/maxItems"}}, nil)
+	if !errors.Is(err, contracttest.ErrContract) {
+		t.Fatalf("got %v, want a contract error", err)
+	}
+	schema := 0
+	for _, f := range report.Failures() {
+		if f.Check == contracttest.CheckResponseSchemaConformance {
+			schema++
+		}
+	}
+	if schema != 100 {
+		t.Errorf("got %d response_schema_conformance failures, want one per user (100)", schema)
+	}
+	var out bytes.Buffer
+	contracttest.WriteCase(&out, report.Cases[0])
+	text := out.String()
+	if n := strings.Count(text, "      response_schema_conformance\n"); n != 3 ||
+		!strings.Contains(text, "      ... and 97 more response_schema_conformance failures") {
+		t.Errorf("spelled out %d response_schema_conformance failures, want 3 and 97 counted:\n%s", n, text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if len(line) > 500 {
+			t.Errorf("a line of %d characters: %.200s...", len(line), line)
+		}
+	}
+}

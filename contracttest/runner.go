@@ -291,6 +291,9 @@ type caseRun struct {
 	unreachable error
 	// interrupted is set when ctx was cancelled while a request waited.
 	interrupted bool
+	// curl reproduces the request of the exchange curlOf.
+	curlOf *Exchange
+	curl   string
 }
 
 // send posts body and runs the checks every answer must pass. It returns nil
@@ -403,8 +406,11 @@ func (r *caseRun) noAnswer(ex *Exchange, err error, connected, stillDown bool) {
 // fail records a failed check of the answer in ex.
 func (r *caseRun) fail(ex *Exchange, check, expected, got string) {
 	f := &Failure{Case: r.c.Name, Check: check, Expected: expected, Got: got}
-	if ex != nil {
+	if ex != nil && ex == r.curlOf {
+		f.Curl = r.curl // one command (and body file) per request, however many checks fail
+	} else if ex != nil {
 		f.Curl = r.s.repro.curl(r.c.Name, len(r.res.Exchanges), ex)
+		r.curlOf, r.curl = ex, f.Curl
 	}
 	r.res.Failures = append(r.res.Failures, f)
 }
