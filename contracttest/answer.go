@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ncpmock/ncpmock/openapi"
@@ -189,7 +190,7 @@ func (s *suite) nrnOK(nrn, id string) bool {
 	switch {
 	case s.cfg.NRNDomain != "" && domain != s.cfg.NRNDomain:
 		return false
-	case s.cfg.NRNDomain == "" && domain != "PUB" && domain != "GOV":
+	case s.cfg.NRNDomain == "" && !slices.Contains(nrnDomains, domain):
 		return false
 	}
 	member, userID, ok := strings.Cut(rest, ":User/")

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,8 @@ type Config struct {
 	MaxResponseTime time.Duration
 	// MemberNo is the member number expected in NRNs; empty accepts any.
 	MemberNo string
-	// NRNDomain is the platform expected in NRNs; empty accepts PUB or GOV.
+	// NRNDomain is the platform expected in NRNs, PUB or GOV; empty accepts
+	// either.
 	NRNDomain string
 	// Client sends the requests; nil means a new client. The run uses a
 	// copy that never follows redirects: a 3xx is checked as the answer it
@@ -92,8 +94,10 @@ var (
 	loginDomainRE = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$`)
 	runIDRE       = regexp.MustCompile(`^[a-z0-9]{1,12}$`)
 	memberNoRE    = regexp.MustCompile(`^[0-9]{1,20}$`)
-	nrnDomainRE   = regexp.MustCompile(`^[A-Z]{2,10}$`)
 )
+
+// nrnDomains are the platforms of NCP NRNs: public and government cloud.
+var nrnDomains = []string{"PUB", "GOV"}
 
 func (cfg *Config) setDefaults() error {
 	if cfg.Spec == nil {
@@ -118,8 +122,8 @@ func (cfg *Config) setDefaults() error {
 	if cfg.MemberNo != "" && !memberNoRE.MatchString(cfg.MemberNo) {
 		return &UsageError{Msg: fmt.Sprintf("member number %q: want digits", cfg.MemberNo)}
 	}
-	if cfg.NRNDomain != "" && !nrnDomainRE.MatchString(cfg.NRNDomain) {
-		return &UsageError{Msg: fmt.Sprintf("NRN domain %q: want capital letters such as PUB", cfg.NRNDomain)}
+	if cfg.NRNDomain != "" && !slices.Contains(nrnDomains, cfg.NRNDomain) {
+		return &UsageError{Msg: fmt.Sprintf("NRN domain %q: want %s", cfg.NRNDomain, strings.Join(nrnDomains, " or "))}
 	}
 	if cfg.Timeout < 0 || cfg.MaxResponseTime < 0 {
 		return &UsageError{Msg: "timeouts must not be negative"}

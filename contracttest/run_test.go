@@ -169,6 +169,8 @@ func TestBadConfigAndTargets(t *testing.T) {
 		{"http://127.0.0.1", contracttest.Config{LoginDomain: "not a domain"}},
 		{"http://127.0.0.1", contracttest.Config{RunID: "UPPER"}},
 		{"http://127.0.0.1", contracttest.Config{MemberNo: "x"}},
+		{"http://127.0.0.1", contracttest.Config{NRNDomain: "XYZ"}},
+		{"http://127.0.0.1", contracttest.Config{NRNDomain: "pub"}},
 		{"http://127.0.0.1", contracttest.Config{Timeout: -1}},
 	}
 	for _, tc := range tests {

@@ -277,3 +277,23 @@ func TestTestCommandInterrupted(t *testing.T) {
 		t.Fatalf("JSON report: %v\n%s", err, data)
 	}
 }
+
+// TestTestUsageErrors: each mistake on test's command line is one line on
+// stderr and exit 2.
+func TestTestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"NRN domain other than PUB or GOV", []string{"--target", "http://127.0.0.1:1", "--nrn-domain", "XYZ"}, `test: NRN domain "XYZ": want PUB or GOV`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"test"}, tc.args...)...)
+			if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and one line containing %q", code, stderr, tc.want)
+			}
+		})
+	}
+}
