@@ -169,6 +169,15 @@ func CaseNames(cfg Config) ([]string, error) {
 	return names, nil
 }
 
+// Validate returns the error Check would return for target and cfg before
+// sending anything (a *UsageError for a bad Config or target, or no case
+// selected), or nil; it sends nothing. A command line can so be checked
+// before any output. Give cfg a RunID: without one, each call draws its own.
+func Validate(target string, cfg Config) error {
+	_, err := newSuite(target, cfg)
+	return err
+}
+
 // Check runs every selected case against target, the base URL of a server
 // (http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1), and
 // returns the report with the error: a *ContractError joining every failed

@@ -88,18 +88,19 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if cfg.RunID == "" {
 		cfg.RunID = contracttest.NewRunID(cfg.Seed, time.Now())
 	}
+	// Every mistake is found before the first line of output: a usage error
+	// is one line on stderr and nothing else.
+	if err := contracttest.Validate(o.target, cfg); err != nil {
+		return testError(err)
+	}
 	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
 		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
 	if signer != nil {
 		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
 	}
 	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
-	var usage *contracttest.UsageError
-	switch {
-	case errors.As(err, &usage):
-		return &usageError{msg: "test: " + usage.Msg}
-	case errors.Is(err, contracttest.ErrUnreachable):
-		return &exitError{code: 2, err: fmt.Errorf("test: %w", err)}
+	if errors.Is(err, contracttest.ErrUsage) || errors.Is(err, contracttest.ErrUnreachable) {
+		return testError(err)
 	}
 	contracttest.WriteSummary(e.stdout, report, !report.Loopback)
 	if werr := writeReports(o, report); werr != nil {
@@ -120,6 +121,19 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 // is only text), and a CI job needs one code to tell "not finished" from
 // "failed" (1).
 const exitInterrupted = 130
+
+// testError turns an error of contracttest that ends a run before it
+// starts into the CLI's: a usage error or an unreachable target, exit 2.
+func testError(err error) error {
+	var usage *contracttest.UsageError
+	switch {
+	case errors.As(err, &usage):
+		return &usageError{msg: "test: " + usage.Msg}
+	case errors.Is(err, contracttest.ErrUnreachable):
+		return &exitError{code: 2, err: fmt.Errorf("test: %w", err)}
+	}
+	return fmt.Errorf("test: %w", err)
+}
 
 // signerFromEnv signs with NCP_ACCESS_KEY and NCP_SECRET_KEY when both are
 // set; one without the other is a mistake worth stopping for.

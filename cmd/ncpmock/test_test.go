@@ -287,12 +287,23 @@ func TestTestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"NRN domain other than PUB or GOV", []string{"--target", "http://127.0.0.1:1", "--nrn-domain", "XYZ"}, `test: NRN domain "XYZ": want PUB or GOV`},
+		{"no target", nil, "test: --target is required"},
+		{"target without a scheme", []string{"--target", "127.0.0.1:8780"}, `test: target "127.0.0.1:8780": want an http:// or https:// URL`},
+		{"bad login domain", []string{"--target", "http://127.0.0.1:1", "--login-domain", "bad dom"}, `test: login domain "bad dom"`},
+		{"bad run ID", []string{"--target", "http://127.0.0.1:1", "--run-id", "UPPER"}, `test: run ID "UPPER"`},
+		{"bad member number", []string{"--target", "http://127.0.0.1:1", "--member-no", "x"}, `test: member number "x"`},
+		{"negative timeout", []string{"--target", "http://127.0.0.1:1", "--timeout", "-1s"}, "test: timeouts must not be negative"},
+		{"no case selected", []string{"--target", "http://127.0.0.1:1", "--only", "nothing"}, "test: no case matches --only and --skip"},
+		{"extra argument", []string{"--target", "http://127.0.0.1:1", "now"}, `test: unexpected argument "now"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := runCLI(t, append([]string{"test"}, tc.args...)...)
+			code, stdout, stderr := runCLI(t, append([]string{"test"}, tc.args...)...)
 			if code != 2 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 and one line containing %q", code, stderr, tc.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q on a usage error, want nothing: the error is the one line", stdout)
 			}
 		})
 	}
