@@ -96,7 +96,9 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
 		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
 	if signer != nil {
-		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
+		// The access key only names the key pair, as a user name does, and
+		// tells a log which keys signed; the secret key is never printed.
+		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s; the secret key is never shown)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
 	}
 	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
 	if errors.Is(err, contracttest.ErrUsage) || errors.Is(err, contracttest.ErrUnreachable) {

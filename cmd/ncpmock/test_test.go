@@ -308,3 +308,41 @@ func TestTestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTestCommandKeepsTheSecret: a signed run names its access key once on
+// stdout, which only identifies the key pair, and not in the reports; the
+// secret key appears nowhere: not on stdout or stderr, not in the JSON or
+// JUnit report of a failure.
+func TestTestCommandKeepsTheSecret(t *testing.T) {
+	creds := apigw.Credentials{AccessKey: "AKCLI", SecretKey: "cli-secret"}
+	fault, err := mock.NewFault(mock.KindContractBreak, map[string]any{"variant": "too-few"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mocktest.NewServer(t, mock.Config{Faults: []mock.Rule{{Fault: fault}},
+		Auth: mock.AuthConfig{Mode: mock.AuthNCP, Credentials: []apigw.Credentials{creds}}})
+	env := map[string]string{"NCP_ACCESS_KEY": "AKCLI", "NCP_SECRET_KEY": "cli-secret"}
+	dir := t.TempDir()
+	junit, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"test", "--target", srv.URL, "--only", "positive/typical", "--junit", junit, "--json", js},
+		func(k string) string { return env[k] }, &out, &errOut)
+	if code := exitCode(err, &errOut); code != 1 || strings.Count(out.String(), "AKCLI") != 1 ||
+		!strings.Contains(out.String(), "signing requests with access key AKCLI (from NCP_ACCESS_KEY; the secret key is never shown)\n") {
+		t.Fatalf("exit %d, want 1 (too-few) and the access key named once\n%s\n%s", code, out.String(), errOut.String())
+	}
+	all := out.String() + errOut.String()
+	for _, file := range []string{junit, js} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "AKCLI") {
+			t.Errorf("%s holds the access key", file)
+		}
+		all += string(data)
+	}
+	if !strings.Contains(all, "$(ncpmock sign --curl") || strings.Contains(all, "cli-secret") {
+		t.Fatalf("the output and reports hold the secret key, or no failure to look in:\n%s", all)
+	}
+}
