@@ -47,7 +47,7 @@ func TestCleanupDeletesWhatTheRunCreated(t *testing.T) {
 		t.Errorf("the mock still holds %d users", n)
 	}
 	var out bytes.Buffer
-	contracttest.WriteSummary(&out, report, false)
+	contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
 	if want := "; deleted " + strconv.Itoa(len(report.Created)) + " with POST " + c.URL; !strings.Contains(out.String(), want) || strings.Contains(out.String(), "NOT DELETED") {
 		t.Errorf("summary %q, want %q", out.String(), want)
 	}
@@ -103,7 +103,7 @@ func TestCleanupReportsWhatItCouldNotDelete(t *testing.T) {
 				t.Errorf("first failure %+v, want user %s with reason %q", f, report.Created[0].ID, tc.reason)
 			}
 			var out bytes.Buffer
-			contracttest.WriteSummary(&out, report, false)
+			contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
 			if !strings.Contains(out.String(), "NOT DELETED: "+strconv.Itoa(len(c.Failed))+" users") || !strings.Contains(out.String(), report.Created[0].ID) {
 				t.Errorf("summary does not list the users left: %s", out.String())
 			}

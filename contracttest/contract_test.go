@@ -15,7 +15,7 @@ func TestPassesAgainstTheMock(t *testing.T) {
 	report, err := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Seed: 1, MemberNo: mock.DefaultMemberNo, NRNDomain: "PUB"},
 		func(c *contracttest.CaseResult) { contracttest.WriteCase(os.Stdout, c) })
 	if report != nil {
-		contracttest.WriteSummary(os.Stdout, report, false)
+		contracttest.WriteSummary(os.Stdout, report, contracttest.SummaryOptions{})
 	}
 	if err != nil {
 		t.Fatal(err)

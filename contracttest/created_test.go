@@ -71,7 +71,7 @@ func TestUsersOfBrokenAnswersAreCleanedUp(t *testing.T) {
 		}
 		checkNothingLost(t, srv.URL, report)
 		var out bytes.Buffer
-		contracttest.WriteSummary(&out, report, true)
+		contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{ListAll: true})
 		m := report.MaybeCreated[0]
 		want := fmt.Sprintf("MAYBE CREATED: %d login IDs answered 2xx without a user ID to delete by; look them up by login ID:\n  %s (%s: the 200 answer has no result for it)\n",
 			len(report.MaybeCreated), m.LoginID, m.Case)

@@ -64,7 +64,7 @@ func TestInterruptedRun(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	contracttest.WriteSummary(&out, report, false)
+	contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
 	if want := "2 passed, 0 failed, 0 skipped, 4 not run (interrupted: interrupt signal received), 61 not selected"; !strings.Contains(out.String(), want) {
 		t.Errorf("summary %q, want %q", out.String(), want)
 	}

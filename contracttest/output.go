@@ -53,10 +53,25 @@ func WriteCase(w io.Writer, c *CaseResult) {
 	}
 }
 
+// SummaryOptions says how WriteSummary speaks of the users a run created.
+// The zero value counts them and points to --json FILE.
+type SummaryOptions struct {
+	// ListAll lists every created user (id, login ID, NRN) and every login
+	// ID maybe created, instead of counting them.
+	ListAll bool
+	// JSONFile names the file the JSON report went to, which lists them;
+	// empty means none was written, and the summary says "--json FILE".
+	JSONFile string
+}
+
 // WriteSummary writes the created users and the login IDs that may have
-// been created without an id (all of them when listAll, else a count), and
-// the summary line "N passed, N failed, N skipped".
-func WriteSummary(w io.Writer, r *Report, listAll bool) {
+// been created without an id, as opts says, and the summary line "N
+// passed, N failed, N skipped".
+func WriteSummary(w io.Writer, r *Report, opts SummaryOptions) {
+	listsThem := "--json FILE lists them"
+	if opts.JSONFile != "" {
+		listsThem = opts.JSONFile + " lists them"
+	}
 	if c := r.Cleanup; c != nil {
 		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*); deleted %d with POST %s\n",
 			plural(len(r.Created), "user"), r.RunID, c.Deleted, c.URL)
@@ -68,16 +83,16 @@ func WriteSummary(w io.Writer, r *Report, listAll bool) {
 		}
 	} else if n := len(r.Created); n > 0 {
 		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*)", plural(n, "user"), r.RunID)
-		if listAll {
+		if opts.ListAll {
 			fmt.Fprintln(w, "; to remove them:")
 			for _, u := range r.Created {
 				fmt.Fprintf(w, "  %s %s %s\n", u.ID, u.LoginID, u.NRN)
 			}
 		} else {
-			fmt.Fprintln(w, "; --json FILE lists them")
+			fmt.Fprintln(w, "; "+listsThem)
 		}
 	}
-	writeMaybeCreated(w, r.MaybeCreated, listAll)
+	writeMaybeCreated(w, r.MaybeCreated, opts.ListAll, listsThem)
 	p, f, s := r.Count()
 	left := ""
 	if n := r.NotRun(); n > 0 {
@@ -91,13 +106,13 @@ func WriteSummary(w io.Writer, r *Report, listAll bool) {
 
 // writeMaybeCreated writes the login IDs that 2xx answers may have created
 // without an id to delete them by (all of them when listAll, else a count).
-func writeMaybeCreated(w io.Writer, maybe []MaybeCreated, listAll bool) {
+func writeMaybeCreated(w io.Writer, maybe []MaybeCreated, listAll bool, listsThem string) {
 	if len(maybe) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "MAYBE CREATED: %s answered 2xx without a user ID to delete by", plural(len(maybe), "login ID"))
 	if !listAll {
-		fmt.Fprintln(w, "; --json FILE lists them")
+		fmt.Fprintln(w, "; "+listsThem)
 		return
 	}
 	fmt.Fprintln(w, "; look them up by login ID:")

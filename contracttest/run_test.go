@@ -192,7 +192,7 @@ func TestReports(t *testing.T) {
 	for _, c := range report.Cases {
 		contracttest.WriteCase(&text, c)
 	}
-	contracttest.WriteSummary(&text, report, true)
+	contracttest.WriteSummary(&text, report, contracttest.SummaryOptions{ListAll: true})
 	out := text.String()
 	for _, want := range []string{
 		"FAIL  negative/params/maxItems",
@@ -349,7 +349,7 @@ func TestDeselectedCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	contracttest.WriteSummary(&out, report, false)
+	contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
 	want := fmt.Sprintf(", 0 failed, 0 skipped, %d not selected (--only, --skip) in ", report.Deselected)
 	if report.Deselected == 0 || len(report.Cases) == 0 || !strings.Contains(out.String(), want) {
 		t.Errorf("got %d cases run, %d deselected, summary %q; want both above 0 and %q", len(report.Cases), report.Deselected, out.String(), want)

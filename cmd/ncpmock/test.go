@@ -104,7 +104,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if errors.Is(err, contracttest.ErrUsage) || errors.Is(err, contracttest.ErrUnreachable) {
 		return testError(err)
 	}
-	contracttest.WriteSummary(e.stdout, report, !report.Loopback)
+	contracttest.WriteSummary(e.stdout, report, contracttest.SummaryOptions{ListAll: !report.Loopback, JSONFile: o.json})
 	if werr := writeReports(o, report); werr != nil {
 		return &exitError{code: 2, err: werr}
 	}

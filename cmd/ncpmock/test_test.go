@@ -346,3 +346,23 @@ func TestTestCommandKeepsTheSecret(t *testing.T) {
 		t.Fatalf("the output and reports hold the secret key, or no failure to look in:\n%s", all)
 	}
 }
+
+// TestTestCommandNamesTheJSONFile: the summary says where the list of
+// created users is: the --json file when given, else how to get one.
+func TestTestCommandNamesTheJSONFile(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	js := filepath.Join(t.TempDir(), "report.json")
+	only := []string{"--only", "positive/typical"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--json", js}, "; " + js + " lists them\n"},
+		{nil, "; --json FILE lists them\n"},
+	} {
+		code, stdout, stderr := runCLI(t, append(append([]string{"test", "--target", srv.URL}, only...), tc.args...)...)
+		if code != 0 || !strings.Contains(stdout, "created 3 users (login IDs ncpmock-") || !strings.Contains(stdout, tc.want) {
+			t.Errorf("%v: exit %d, want 0 and %q\n%s\n%s", tc.args, code, tc.want, stdout, stderr)
+		}
+	}
+}
