@@ -44,13 +44,21 @@ func (r *caseRun) checkAnswer(ex *Exchange) {
 	}
 }
 
-// describe summarises an answer for a failure message.
+// describe summarises an answer for a failure message: its status and
+// the start of its body.
 func describe(ex *Exchange) string {
-	body := ex.ResponseBody
+	return fmt.Sprintf("%d %s: %s", ex.Status, http.StatusText(ex.Status), describeBody(ex))
+}
+
+// describeBody is the start of an answer's body for a failure message,
+// without the newline that ends most JSON answers (printed, it would leave
+// a blank line after each got:).
+func describeBody(ex *Exchange) string {
+	body := strings.TrimRight(ex.ResponseBody, "\r\n")
 	if len(body) > 300 {
-		body = body[:300] + "..."
+		body = strings.ToValidUTF8(body[:300], "") + "..."
 	}
-	return fmt.Sprintf("%d %s: %s", ex.Status, http.StatusText(ex.Status), body)
+	return body
 }
 
 // expectRejected checks that an invalid request got the service's 400 and,
@@ -63,7 +71,7 @@ func (r *caseRun) expectRejected(ex *Exchange, want *openapi.Problem) {
 	if ex.Status != http.StatusBadRequest {
 		got := describe(ex)
 		if ex.Status == http.StatusOK {
-			got = "200 OK: the server accepted an invalid request: " + got
+			got = "200 OK: the server accepted an invalid request: " + describeBody(ex)
 		}
 		r.fail(ex, CheckNegativeDataRejection, wantBody, got)
 		return

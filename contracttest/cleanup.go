@@ -99,7 +99,7 @@ func (s *suite) deleteUsers(ctx context.Context, url string, users []CreatedUser
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("POST %s answered %d: %s", url, resp.StatusCode, clip(string(data), 200))
+		return nil, fmt.Errorf("POST %s answered %d: %s", url, resp.StatusCode, clip(strings.TrimRight(string(data), "\r\n"), 200))
 	}
 	var outcomes []deleteOutcome
 	if err := openapi.DecodeExact(data, &outcomes); err != nil {

@@ -99,8 +99,8 @@ func TestCleanupReportsWhatItCouldNotDelete(t *testing.T) {
 			if c == nil || c.Deleted != 0 || len(c.Failed) != len(report.Created) || len(c.Failed) == 0 {
 				t.Fatalf("cleanup %+v, want all %d users failed", c, len(report.Created))
 			}
-			if f := c.Failed[0]; f.ID != report.Created[0].ID || !strings.Contains(f.Reason, tc.reason) {
-				t.Errorf("first failure %+v, want user %s with reason %q", f, report.Created[0].ID, tc.reason)
+			if f := c.Failed[0]; f.ID != report.Created[0].ID || !strings.Contains(f.Reason, tc.reason) || strings.Contains(f.Reason, "\n") {
+				t.Errorf("first failure %+v, want user %s with reason %q on one line", f, report.Created[0].ID, tc.reason)
 			}
 			var out bytes.Buffer
 			contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})

@@ -414,3 +414,45 @@ func TestSchemaProblemsAreFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestGotSaysItOnce: a failure's got names the status once, and a body
+// ending in a newline, as encoding/json writes it, leaves no blank line on
+// the console or in JUnit.
+func TestGotSaysItOnce(t *testing.T) {
+	url := defective(t, func(a *answer) {
+		if a.status == 400 {
+			if !bytes.HasSuffix(a.body, []byte("\n")) {
+				t.Error("the mock's 400 body lacks the newline this test is about")
+			}
+			a.status = 422 // the mock's body, newline and all
+		}
+	})
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"negative/empty-body"}}, nil)
+	if !errors.Is(err, contracttest.ErrContract) {
+		t.Fatalf("got %v, want a contract error", err)
+	}
+	var out bytes.Buffer
+	contracttest.WriteCase(&out, report.Cases[0])
+	if err := contracttest.WriteJUnit(&out, report); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "\n\n") || !strings.Contains(out.String(), "        got:      422 Unprocessable Entity: {") {
+		t.Errorf("a blank line, or no got of the 422:\n%s", out.String())
+	}
+
+	url = defective(t, func(a *answer) {
+		if a.status == 400 {
+			a.status, a.body = 200, []byte("null\n")
+		}
+	})
+	report, _ = contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"negative/empty-body"}}, nil)
+	var got []string
+	for _, f := range report.Failures() {
+		if f.Check == contracttest.CheckNegativeDataRejection {
+			got = append(got, f.Got)
+		}
+	}
+	if want := "200 OK: the server accepted an invalid request: null"; len(got) != 1 || got[0] != want {
+		t.Errorf("negative_data_rejection got %q, want %q", got, want)
+	}
+}
