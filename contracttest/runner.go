@@ -155,10 +155,12 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// CaseNames returns the names of the cases a run with cfg would consider,
-// before Only and Skip, for listing.
+// CaseNames returns the names of the cases a run with cfg would run, in
+// order: those cfg.Only and cfg.Skip select (all of them when both are
+// empty), for listing. No case selected is a *UsageError, as for Check.
 func CaseNames(cfg Config) ([]string, error) {
-	s, err := newSuite("http://127.0.0.1", Config{Spec: cfg.Spec, Seed: cfg.Seed, RunID: "list", LoginDomain: cfg.LoginDomain})
+	s, err := newSuite("http://127.0.0.1", Config{Spec: cfg.Spec, Seed: cfg.Seed, RunID: "list", LoginDomain: cfg.LoginDomain,
+		Only: cfg.Only, Skip: cfg.Skip})
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.DurationVar(&o.maxTime, "max-response-time", 0, "fail answers slower than this (default: no limit)")
 	fs.StringVar(&o.memberNo, "member-no", "", "member `number` expected in NRNs (default: any)")
 	fs.StringVar(&o.nrnDomain, "nrn-domain", "", "NRN platform expected, PUB or GOV (default: either)")
-	fs.BoolVar(&o.list, "list", false, "list the cases and exit")
+	fs.BoolVar(&o.list, "list", false, "list the cases --only and --skip select, and exit")
 	fs.StringVar(&o.runID, "run-id", "", "`ID` in the login IDs the run creates, ncpmock-<ID>-<n>@<domain> (default: new for each run; with the same --seed and --run-id a run sends the same bytes)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
@@ -70,7 +70,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if o.list {
 		names, err := contracttest.CaseNames(cfg)
 		if err != nil {
-			return err
+			return testError(err)
 		}
 		for _, n := range names {
 			fmt.Fprintln(e.stdout, n)

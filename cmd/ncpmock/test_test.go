@@ -366,3 +366,25 @@ func TestTestCommandNamesTheJSONFile(t *testing.T) {
 		}
 	}
 }
+
+// TestTestCommandListSelects: --list lists the cases --only and --skip
+// select, the ones a run with the same flags would run.
+func TestTestCommandListSelects(t *testing.T) {
+	code, all, _ := runCLI(t, "test", "--list")
+	code2, some, stderr := runCLI(t, "test", "--list", "--only", "negative/params", "--skip", "*/maxItems")
+	if code != 0 || code2 != 0 {
+		t.Fatalf("exit %d and %d: %s", code, code2, stderr)
+	}
+	var want []string
+	for _, name := range strings.Split(strings.TrimSpace(all), "\n") {
+		if strings.HasPrefix(name, "negative/params/") && !strings.HasSuffix(name, "/maxItems") {
+			want = append(want, name)
+		}
+	}
+	if got := strings.Split(strings.TrimSpace(some), "\n"); len(want) < 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("--list --only negative/params --skip '*/maxItems' listed\n%s\nwant\n%s", some, strings.Join(want, "\n"))
+	}
+	if code, stdout, stderr := runCLI(t, "test", "--list", "--only", "nothing"); code != 2 || stdout != "" || !strings.Contains(stderr, "no case matches") {
+		t.Errorf("--list --only nothing: exit %d, stdout %q, stderr %q; want 2 and 'no case matches'", code, stdout, stderr)
+	}
+}
