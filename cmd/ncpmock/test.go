@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -93,6 +94,12 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if err := contracttest.Validate(o.target, cfg); err != nil {
 		return testError(err)
 	}
+	if err := checkWritable("junit", o.junit); err != nil {
+		return err
+	}
+	if err := checkWritable("json", o.json); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
 		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
 	if signer != nil {
@@ -148,6 +155,29 @@ func signerFromEnv(getenv func(string) string) (*apigw.Signer, error) {
 		return nil, &usageError{msg: "test: " + err.Error()}
 	}
 	return apigw.NewSigner(creds)
+}
+
+// checkWritable reports, before a run, a report file that could not be
+// written at its end: "-" (stdout carries the progress) or a path that
+// cannot be opened for writing. It truncates nothing and removes the file
+// if it made it.
+func checkWritable(flag, path string) error {
+	switch path {
+	case "":
+		return nil
+	case "-":
+		return &usageError{msg: fmt.Sprintf("test: --%s -: give a file name; stdout carries the progress", flag)}
+	}
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("test: --%s: %v", flag, err)}
+	}
+	f.Close()
+	if errors.Is(statErr, fs.ErrNotExist) {
+		os.Remove(path)
+	}
+	return nil
 }
 
 func writeReports(o *testOptions, report *contracttest.Report) error {

@@ -388,3 +388,49 @@ func TestTestCommandListSelects(t *testing.T) {
 		t.Errorf("--list --only nothing: exit %d, stdout %q, stderr %q; want 2 and 'no case matches'", code, stdout, stderr)
 	}
 }
+
+// TestTestCommandChecksReportPaths: a --junit or --json file that cannot be
+// written, or "-", stops test before it sends anything, and the check
+// leaves no file behind.
+func TestTestCommandChecksReportPaths(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-dir", "r.json")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--json", missing}, "test: --json: open " + missing + ": no such file or directory"},
+		{[]string{"--junit", dir}, "test: --junit: open " + dir + ": is a directory"},
+		{[]string{"--json", "-"}, "test: --json -: give a file name; stdout carries the progress"},
+		{[]string{"--junit", "-"}, "test: --junit -: give a file name; stdout carries the progress"},
+		// A good path beside a bad one is not left behind, empty.
+		{[]string{"--junit", filepath.Join(dir, "ok.xml"), "--json", missing}, "test: --json: open " + missing},
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"test", "--target", srv.URL}, tc.args...)...)
+		if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stdout %.100q, stderr %q; want 2, nothing on stdout, one line with %q", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the checks left %v in %s", entries, dir)
+	}
+	if n := storedCount(t, srv); n != 0 {
+		t.Errorf("the mock holds %d users: a run started before its report paths were checked", n)
+	}
+}
+
+// storedCount returns how many users the mock holds.
+func storedCount(t *testing.T, srv *mocktest.Server) int {
+	t.Helper()
+	resp, err := srv.Client().Get(srv.URL + mock.PathAdminUsers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stored struct{ Count int }
+	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil {
+		t.Fatal(err)
+	}
+	return stored.Count
+}
