@@ -29,6 +29,7 @@ type testOptions struct {
 	list        bool
 	runID       string
 	specFile    string
+	reproDir    string
 }
 
 func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -47,6 +48,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.DurationVar(&o.maxTime, "max-response-time", 0, "fail answers slower than this (default: no limit)")
 	fs.StringVar(&o.memberNo, "member-no", "", "member `number` expected in NRNs (default: any)")
 	fs.StringVar(&o.nrnDomain, "nrn-domain", "", "NRN platform expected, PUB or GOV (default: either)")
+	fs.StringVar(&o.reproDir, "repro-dir", "", "write the request bodies that reproduce commands read (those over 2 KB) to `DIR`, made if need be (default: a new directory under the system's temporary directory)")
 	fs.BoolVar(&o.list, "list", false, "list the cases --only and --skip select, and exit")
 	fs.StringVar(&o.runID, "run-id", "", "`ID` in the login IDs the run creates, ncpmock-<ID>-<n>@<domain> (default: new for each run; with the same --seed and --run-id a run sends the same bytes)")
 	return func(ctx context.Context, e *env, args []string) error {
@@ -61,7 +63,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	cfg := contracttest.Config{
 		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites, Cleanup: o.cleanup,
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
-		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID,
+		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID, ReproDir: o.reproDir,
 	}
 	spec, err := loadSpecFlag("test", o.specFile)
 	if err != nil {
@@ -99,6 +101,11 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	}
 	if err := checkWritable("json", o.json); err != nil {
 		return err
+	}
+	if o.reproDir != "" {
+		if err := os.MkdirAll(o.reproDir, 0o700); err != nil {
+			return &usageError{msg: fmt.Sprintf("test: --repro-dir: %v", err)}
+		}
 	}
 	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
 		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)

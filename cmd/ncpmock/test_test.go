@@ -434,3 +434,31 @@ func storedCount(t *testing.T, srv *mocktest.Server) int {
 	}
 	return stored.Count
 }
+
+// TestTestCommandReproDir: --repro-dir keeps the bodies that curl commands
+// read in a directory of the user's choosing, made if need be; one that
+// cannot be made is a usage error before the run.
+func TestTestCommandReproDir(t *testing.T) {
+	accept := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`[]`))
+	}))
+	defer accept.Close()
+	dir := filepath.Join(t.TempDir(), "repro")
+	code, stdout, stderr := runCLI(t, "test", "--target", accept.URL, "--only", "negative/params/maxItems", "--repro-dir", dir)
+	file := filepath.Join(dir, "negative_params_maxItems.1.json")
+	if code != 1 || !strings.Contains(stdout, "--data-binary @'"+file+"'") {
+		t.Fatalf("exit %d, want 1 and a curl command reading %s\n%s\n%s", code, file, stdout, stderr)
+	}
+	if data, err := os.ReadFile(file); err != nil || !json.Valid(data) {
+		t.Fatalf("repro file: %v", err)
+	}
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "test", "--target", accept.URL, "--repro-dir", filepath.Join(notDir, "repro"))
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "test: --repro-dir: mkdir "+notDir+": not a directory") {
+		t.Errorf("--repro-dir under a file: exit %d, stdout %.100q, stderr %q; want 2 and nothing on stdout", code, stdout, stderr)
+	}
+}
