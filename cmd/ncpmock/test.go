@@ -60,26 +60,71 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 }
 
 func contractTest(ctx context.Context, e *env, o *testOptions) error {
+	cfg, err := o.config()
+	if err != nil {
+		return err
+	}
+	if o.list {
+		return listCases(e, cfg)
+	}
+	if err := o.prepare(e, &cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
+		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
+	if cfg.Signer != nil {
+		// The access key only names the key pair, as a user name does, and
+		// tells a log which keys signed; the secret key is never printed.
+		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s; the secret key is never shown)\n",
+			cfg.Signer.Credentials.AccessKey, apigw.EnvAccessKey)
+	}
+	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
+	if errors.Is(err, contracttest.ErrUsage) || errors.Is(err, contracttest.ErrUnreachable) {
+		return testError(err)
+	}
+	contracttest.WriteSummary(e.stdout, report, contracttest.SummaryOptions{ListAll: !report.Loopback, JSONFile: o.json})
+	if werr := writeReports(o, report); werr != nil {
+		return &exitError{code: 2, err: werr}
+	}
+	switch {
+	case errors.Is(err, contracttest.ErrInterrupted):
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("test: %w", err)}
+	case errors.Is(err, contracttest.ErrContract):
+		return &exitError{code: 1, err: errors.New("")}
+	}
+	return err
+}
+
+// config is the contracttest.Config of the flags, with the --spec file
+// loaded.
+func (o *testOptions) config() (contracttest.Config, error) {
 	cfg := contracttest.Config{
 		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites, Cleanup: o.cleanup,
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
 		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID, ReproDir: o.reproDir,
 	}
 	spec, err := loadSpecFlag("test", o.specFile)
-	if err != nil {
-		return err
-	}
 	cfg.Spec = spec
-	if o.list {
-		names, err := contracttest.CaseNames(cfg)
-		if err != nil {
-			return testError(err)
-		}
-		for _, n := range names {
-			fmt.Fprintln(e.stdout, n)
-		}
-		return nil
+	return cfg, err
+}
+
+// listCases prints the names of the cases cfg selects, one a line.
+func listCases(e *env, cfg contracttest.Config) error {
+	names, err := contracttest.CaseNames(cfg)
+	if err != nil {
+		return testError(err)
 	}
+	for _, n := range names {
+		fmt.Fprintln(e.stdout, n)
+	}
+	return nil
+}
+
+// prepare completes cfg for a run (keys, run ID) and finds every mistake
+// before the first line of output, so that a usage error is one line on
+// stderr and nothing else: the Config and target, the report paths and the
+// --repro-dir.
+func (o *testOptions) prepare(e *env, cfg *contracttest.Config) error {
 	if o.target == "" {
 		return &usageError{msg: "test: --target is required (see 'ncpmock help test')"}
 	}
@@ -91,9 +136,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if cfg.RunID == "" {
 		cfg.RunID = contracttest.NewRunID(cfg.Seed, time.Now())
 	}
-	// Every mistake is found before the first line of output: a usage error
-	// is one line on stderr and nothing else.
-	if err := contracttest.Validate(o.target, cfg); err != nil {
+	if err := contracttest.Validate(o.target, *cfg); err != nil {
 		return testError(err)
 	}
 	if err := checkWritable("junit", o.junit); err != nil {
@@ -107,28 +150,7 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 			return &usageError{msg: fmt.Sprintf("test: --repro-dir: %v", err)}
 		}
 	}
-	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
-		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
-	if signer != nil {
-		// The access key only names the key pair, as a user name does, and
-		// tells a log which keys signed; the secret key is never printed.
-		fmt.Fprintf(e.stdout, "signing requests with access key %s (from %s; the secret key is never shown)\n", signer.Credentials.AccessKey, apigw.EnvAccessKey)
-	}
-	report, err := contracttest.Check(ctx, o.target, cfg, func(c *contracttest.CaseResult) { contracttest.WriteCase(e.stdout, c) })
-	if errors.Is(err, contracttest.ErrUsage) || errors.Is(err, contracttest.ErrUnreachable) {
-		return testError(err)
-	}
-	contracttest.WriteSummary(e.stdout, report, contracttest.SummaryOptions{ListAll: !report.Loopback, JSONFile: o.json})
-	if werr := writeReports(o, report); werr != nil {
-		return &exitError{code: 2, err: werr}
-	}
-	if errors.Is(err, contracttest.ErrInterrupted) {
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("test: %w", err)}
-	}
-	if errors.Is(err, contracttest.ErrContract) {
-		return &exitError{code: 1, err: errors.New("")}
-	}
-	return err
+	return nil
 }
 
 // exitInterrupted is the exit code of a run that SIGINT or SIGTERM stopped
