@@ -65,7 +65,7 @@ func TestUsersOfBrokenAnswersAreCleanedUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv := mocktest.NewServer(t, mock.Config{Faults: []mock.Rule{{Fault: fault}}})
-		report, _ := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Cleanup: true}, nil)
+		report, _ := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Cleanup: true, ReproDir: t.TempDir()}, nil)
 		if len(report.Created) < 100 || len(report.MaybeCreated) == 0 {
 			t.Fatalf("created %d, maybe created %d; want the users of every short answer but its last", len(report.Created), len(report.MaybeCreated))
 		}
@@ -125,7 +125,7 @@ func TestUsersOfBrokenAnswersAreCleanedUp(t *testing.T) {
 					tc.defect(a)
 				}
 			})
-			report, _ := contracttest.Check(context.Background(), url, contracttest.Config{Cleanup: true}, nil)
+			report, _ := contracttest.Check(context.Background(), url, contracttest.Config{Cleanup: true, ReproDir: t.TempDir()}, nil)
 			if len(report.Created) == 0 || (len(report.MaybeCreated) > 0) != tc.maybe {
 				t.Fatalf("created %d, maybe created %d; want some created and maybe created: %t", len(report.Created), len(report.MaybeCreated), tc.maybe)
 			}

@@ -388,7 +388,7 @@ func TestSchemaProblemsAreFolded(t *testing.T) {
 			return rs
 		})
 	})
-	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"positive/boundary/maxItems"}}, nil)
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"positive/boundary/maxItems"}, ReproDir: t.TempDir()}, nil)
 	if !errors.Is(err, contracttest.ErrContract) {
 		t.Fatalf("got %v, want a contract error", err)
 	}

@@ -204,7 +204,7 @@ func TestTestCommandSpec(t *testing.T) {
 	}
 	srv := mocktest.NewServer(t, mock.Config{})
 	js := filepath.Join(dir, "r.json")
-	code, stdout, stderr := runCLI(t, "test", "--spec", specPath, "--target", srv.URL, "--only", "negative/params/maxItems", "--json", js)
+	code, stdout, stderr := runCLI(t, "test", "--spec", specPath, "--target", srv.URL, "--only", "negative/params/maxItems", "--json", js, "--repro-dir", dir)
 	if code != 1 || !strings.Contains(stdout, "FAIL  negative/params/maxItems") {
 		t.Fatalf("exit %d, want 1: the mock of the embedded spec accepts 6 users\n%s\n%s", code, stdout, stderr)
 	}
