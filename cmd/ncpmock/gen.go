@@ -119,12 +119,14 @@ func (o *genOptions) check() error {
 }
 
 func (o *genOptions) generator() (*openapi.Generator, error) {
-	spec, err := openapi.Embedded()
-	if o.specFile != "" {
-		spec, err = openapi.LoadFile(o.specFile)
-	}
+	spec, err := loadSpecFlag("gen", o.specFile)
 	if err != nil {
-		return nil, fmt.Errorf("gen: %w", err)
+		return nil, err
+	}
+	if spec == nil {
+		if spec, err = openapi.Embedded(); err != nil {
+			return nil, fmt.Errorf("gen: %w", err)
+		}
 	}
 	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale, Strict: o.strict,
 		LoginIDPrefix: o.prefix, LoginIDDomain: o.domain})

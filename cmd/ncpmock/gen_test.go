@@ -146,6 +146,7 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--strict"}, "--strict is for --mode invalid, not valid"},
 		{[]string{"--annotated", "--format", "csv"}, "--annotated is for --format json or ndjson"},
 		{[]string{"--bom"}, "--bom is for --format csv, not json"},
+		{[]string{"--spec", "/nonexistent/spec.yaml"}, "gen: --spec: load spec: open /nonexistent/spec.yaml"},
 		{[]string{"--login-prefix", "bad prefix "}, `make login IDs such as "bad prefix 1@example.com", which break params[].loginId`},
 		{[]string{"--login-domain", "localhost"}, "--login-prefix/--login-domain"},
 	}
