@@ -105,8 +105,8 @@ func TestAdminFaultsErrors(t *testing.T) {
 	if n := len(listFaults(t, s)); n != 1 {
 		t.Fatalf("got %d rules, want 1: a rejected POST adds none of its rules", n)
 	}
-	if rec := do(t, s, http.MethodPut, PathAdminFaults+"/taken", ""); rec.Code != 405 || rec.Header().Get("Allow") != "GET, DELETE" {
-		t.Fatalf("PUT: got %d Allow %q, want 405 with GET, DELETE", rec.Code, rec.Header().Get("Allow"))
+	if rec := do(t, s, http.MethodPut, PathAdminFaults+"/taken", ""); rec.Code != 405 || rec.Header().Get("Allow") != "GET, HEAD, DELETE" {
+		t.Fatalf("PUT: got %d Allow %q, want 405 with GET, HEAD, DELETE", rec.Code, rec.Header().Get("Allow"))
 	}
 }
 

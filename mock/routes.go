@@ -38,12 +38,9 @@ func (s *Server) routes() *echo.Echo {
 	s.directoryRoutes(bases, func(method, path string, h echo.HandlerFunc) {
 		s.handle(e, method, path, s.injectFaults(h, false), s.authenticate)
 	})
-	// HEAD too, for load balancers and uptime checks (net/http drops the body).
-	for _, m := range []string{http.MethodGet, http.MethodHead} {
-		s.handle(e, m, PathHealth, s.health)
-		s.handle(e, m, PathSpecYAML, s.specYAML)
-		s.handle(e, m, PathSpecJSON, s.specJSON)
-	}
+	s.handle(e, http.MethodGet, PathHealth, s.health)
+	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
+	s.handle(e, http.MethodGet, PathSpecJSON, s.specJSON)
 	if !s.cfg.NoAdmin {
 		s.adminRoutes(e)
 	}
@@ -66,15 +63,22 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 }
 
 // handle registers a route, with middleware m for it alone, and remembers its
-// method for 405 answers.
+// method for 405 answers. A GET route answers HEAD too, as HTTP servers do
+// (for load balancers and uptime checks; net/http drops the body).
 func (s *Server) handle(e *echo.Echo, method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	e.Add(method, path, h, m...)
 	methods := strings.Split(s.allow[path], ", ")
 	if s.allow[path] == "" {
 		methods = nil
 	}
-	if !slices.Contains(methods, method) {
-		methods = append(methods, method)
+	adds := []string{method}
+	if method == http.MethodGet {
+		adds = append(adds, http.MethodHead)
+	}
+	for _, a := range adds {
+		e.Add(a, path, h, m...)
+		if !slices.Contains(methods, a) {
+			methods = append(methods, a)
+		}
 	}
 	s.allow[path] = strings.Join(methods, ", ")
 }
