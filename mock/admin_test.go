@@ -296,3 +296,44 @@ func TestResetReplaysTheSeed(t *testing.T) {
 		t.Errorf("a trace ID repeats after reset: %v then %v", firstTraces, againTraces)
 	}
 }
+
+// TestFaultsHandedOutAreCopies: the rules Faults, AddFaults and RemoveFault
+// return are the caller's to change; the server's own, and those Reset
+// restores, stay as they were added (before, changing one changed what the
+// server did, raced with requests, and survived Reset).
+func TestFaultsHandedOutAreCopies(t *testing.T) {
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "slow", Fault: &StatusFault{Status: 429, RetryAfter: new(5)}, Match: Match{Path: "/nowhere"}}}})
+	statusOf := func(id string) *StatusFault {
+		t.Helper()
+		for _, r := range s.Faults() {
+			if r.Rule.ID == id {
+				return r.Rule.Fault.(*StatusFault)
+			}
+		}
+		t.Fatalf("no rule %q", id)
+		return nil
+	}
+	mine := statusOf("slow")
+	mine.Status, *mine.RetryAfter = 418, 99
+	if f := statusOf("slow"); f.Status != 429 || *f.RetryAfter != 5 {
+		t.Fatalf("after changing what Faults returned: %+v (retryAfter %d), want 429 and 5", f, *f.RetryAfter)
+	}
+	added, err := s.AddFaults(Rule{ID: "fail", Fault: &StatusFault{Status: 503}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	added[0].Fault.(*StatusFault).Status = 418
+	if rec := do(t, s, http.MethodPost, bulkPath, bulkBody("a@example.com")); rec.Code != 503 || statusOf("fail").Status != 503 {
+		t.Fatalf("after changing what AddFaults returned: answer %d, rule %+v; want 503 both", rec.Code, statusOf("fail"))
+	}
+	if err := s.Reset(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	statusOf("slow").Status = 418
+	if err := s.Reset(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf("slow"); f.Status != 429 || *f.RetryAfter != 5 {
+		t.Fatalf("after Reset: %+v, want the rule of Config.Faults", f)
+	}
+}

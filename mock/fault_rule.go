@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -240,11 +241,19 @@ func (c *compiledRule) matches(r *http.Request, loginIDs []string) bool {
 }
 
 func (c *compiledRule) status() RuleStatus {
-	return RuleStatus{Rule: c.rule, Matched: c.matched, Hits: c.hits, Remaining: c.remaining}
+	return RuleStatus{Rule: c.rule.clone(), Matched: c.matched, Hits: c.hits, Remaining: c.remaining}
 }
 
-// cloneFault returns a shallow copy of the struct f points to, or nil for
-// none.
+// clone returns a copy of r that shares nothing with it, so that a rule
+// handed out (Faults, AddFaults) or restored (Reset) cannot change another.
+func (r Rule) clone() Rule {
+	r.Fault = cloneFault(r.Fault)
+	r.Match.Headers = maps.Clone(r.Match.Headers)
+	return r
+}
+
+// cloneFault returns a copy of the struct f points to, its pointer fields
+// (such as StatusFault.RetryAfter) pointing to copies, or nil for none.
 func cloneFault(f Fault) Fault {
 	v := reflect.ValueOf(f)
 	if f == nil || v.Kind() != reflect.Pointer || v.IsNil() {
@@ -252,6 +261,13 @@ func cloneFault(f Fault) Fault {
 	}
 	c := reflect.New(v.Elem().Type())
 	c.Elem().Set(v.Elem())
+	for i := range c.Elem().NumField() {
+		if fv := c.Elem().Field(i); fv.Kind() == reflect.Pointer && !fv.IsNil() && fv.CanSet() {
+			p := reflect.New(fv.Type().Elem())
+			p.Elem().Set(fv.Elem())
+			fv.Set(p)
+		}
+	}
 	return c.Interface().(Fault)
 }
 

@@ -73,7 +73,7 @@ func (t *faultTable) add(rules ...Rule) ([]Rule, error) {
 			return nil, &FaultError{Where: ruleWhere(i+1, c.rule.ID), Err: ErrRuleExists}
 		}
 		taken[c.rule.ID] = true
-		added[i] = c.rule
+		added[i] = c.rule.clone()
 	}
 	t.rules = append(slices.Clip(t.rules), compiled...)
 	t.size.Store(int64(len(t.rules)))
@@ -160,6 +160,7 @@ func (t *faultTable) reset() {
 	t.rules = make([]*compiledRule, len(t.initial))
 	for i := range t.initial {
 		c := t.initial[i] // a copy: the counters start afresh
+		c.rule = c.rule.clone()
 		t.rules[i] = &c
 	}
 	t.nextID = t.initID
