@@ -164,6 +164,11 @@ func parseDuration(s string) (Duration, error) {
 const maxFaultDuration = 10 * time.Minute
 
 func checkDuration(name string, d Duration) error {
+	if d < 0 {
+		// The text forms refuse "-1s" when they parse it; a Go struct
+		// reaches here with it.
+		return fmt.Errorf("%s %s: want a duration of 0 or more", name, time.Duration(d))
+	}
 	if time.Duration(d) > maxFaultDuration {
 		return fmt.Errorf("%s %s: want at most %s", name, time.Duration(d), maxFaultDuration)
 	}

@@ -42,6 +42,14 @@ type LatencyFault struct {
 func (*LatencyFault) Kind() string { return KindLatency }
 
 func (f *LatencyFault) check() error {
+	for _, d := range []struct {
+		name string
+		d    Duration
+	}{{"delay", f.Delay}, {"min", f.Min}, {"max", f.Max}, {"median", f.Median}, {"cap", f.Cap}} {
+		if err := checkDuration(d.name, d.d); err != nil {
+			return err
+		}
+	}
 	modes := 0
 	for _, set := range []bool{f.Delay > 0, f.Min > 0 || f.Max > 0, f.Median > 0} {
 		if set {
@@ -59,14 +67,6 @@ func (f *LatencyFault) check() error {
 	}
 	if f.Median > 0 && f.Sigma == 0 {
 		f.Sigma = DefaultLatencySigma
-	}
-	for _, d := range []struct {
-		name string
-		d    Duration
-	}{{"delay", f.Delay}, {"max", f.Max}, {"median", f.Median}, {"cap", f.Cap}} {
-		if err := checkDuration(d.name, d.d); err != nil {
-			return err
-		}
 	}
 	// A latency asked for is a latency served: a cap never cuts a fixed
 	// delay or a uniform range short without a word.

@@ -297,3 +297,24 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(data)
 }
+
+// TestNegativeDurationsRefusedFromGo: the text forms refuse "-1s" as they
+// parse it; a rule built in Go is held to the same (before, AddFaults took
+// HangFault{Max: -1s} and closed the connection at once).
+func TestNegativeDurationsRefusedFromGo(t *testing.T) {
+	minus := Duration(-time.Second)
+	for _, f := range []Fault{
+		&HangFault{Max: minus},
+		&SlowBodyFault{Duration: minus},
+		&LatencyFault{Min: minus, Max: Duration(time.Second)},
+		&LatencyFault{Delay: Duration(time.Millisecond), Cap: minus},
+		&LatencyFault{Delay: minus},
+	} {
+		s := newTestServer(t, Config{})
+		_, err := s.AddFaults(Rule{Fault: f})
+		var fe *FaultError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "-1s: want a duration of 0 or more") {
+			t.Errorf("%s %+v: got %v, want a FaultError naming -1s", f.Kind(), f, err)
+		}
+	}
+}
