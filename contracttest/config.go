@@ -107,6 +107,9 @@ func (cfg *Config) setDefaults() error {
 		}
 		cfg.Spec = spec
 	}
+	if err := cfg.Spec.Loaded(); err != nil {
+		return &UsageError{Msg: "contracttest: " + err.Error()}
+	}
 	if cfg.LoginDomain == "" {
 		cfg.LoginDomain = DefaultLoginDomain
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ncpmock/ncpmock/contracttest"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
+	"github.com/ncpmock/ncpmock/openapi"
 )
 
 // TestRun runs the suite as subtests against the mock, as a user's own test
@@ -172,6 +173,7 @@ func TestBadConfigAndTargets(t *testing.T) {
 		{"http://127.0.0.1", contracttest.Config{NRNDomain: "XYZ"}},
 		{"http://127.0.0.1", contracttest.Config{NRNDomain: "pub"}},
 		{"http://127.0.0.1", contracttest.Config{Timeout: -1}},
+		{"http://127.0.0.1", contracttest.Config{Spec: &openapi.Spec{}}}, // not loaded: an error, not a panic
 	}
 	for _, tc := range tests {
 		if _, err := contracttest.Check(context.Background(), tc.target, tc.cfg, nil); !errors.Is(err, contracttest.ErrUsage) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -267,5 +268,13 @@ func TestAccessLog(t *testing.T) {
 	}
 	if second["status"] != 400.0 || second["problem"] != "params: minItems: must have at least 1 item, got 0" {
 		t.Errorf("second line: %v", second)
+	}
+}
+
+// TestNewRefusesAZeroSpec: New returns an error, never panics, for a Spec
+// that was not loaded.
+func TestNewRefusesAZeroSpec(t *testing.T) {
+	if _, err := mock.New(mock.Config{Spec: &openapi.Spec{}}); !errors.Is(err, openapi.ErrSpecNotLoaded) {
+		t.Fatalf("got %v, want ErrSpecNotLoaded", err)
 	}
 }

@@ -69,8 +69,8 @@ type Generator struct {
 // error for a schema it cannot generate (see ErrUnsupportedSchema) or a config
 // whose login IDs the spec would refuse.
 func NewGenerator(spec *Spec, cfg GenConfig) (*Generator, error) {
-	if spec == nil {
-		return nil, errors.New("new generator: nil spec")
+	if err := spec.Loaded(); err != nil {
+		return nil, fmt.Errorf("new generator: %w", err)
 	}
 	loc, err := lookupLocale(cfg.Locale)
 	if err != nil {

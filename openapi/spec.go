@@ -45,6 +45,20 @@ type Spec struct {
 	formats map[string]regexpFormat
 }
 
+// ErrSpecNotLoaded is matched by the error of NewValidator, NewGenerator and
+// Spec.Loaded for a Spec that was not made by Embedded, Load or LoadFile
+// (such as &Spec{}).
+var ErrSpecNotLoaded = errors.New("spec not loaded: use openapi.Embedded, Load or LoadFile")
+
+// Loaded returns ErrSpecNotLoaded for a nil or zero Spec, and nil for one
+// that Embedded, Load or LoadFile made.
+func (s *Spec) Loaded() error {
+	if s == nil || s.doc == nil || s.op == nil {
+		return ErrSpecNotLoaded
+	}
+	return nil
+}
+
 // Embedded loads the spec compiled into ncpmock.
 func Embedded() (*Spec, error) {
 	return Load(embeddedSpec)

@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -71,5 +72,18 @@ func TestLoadFileMissing(t *testing.T) {
 	_, err := openapi.LoadFile("testdata/does-not-exist.yaml")
 	if err == nil || !strings.Contains(err.Error(), "does-not-exist.yaml") {
 		t.Fatalf("got %v, want an error naming the file", err)
+	}
+}
+
+// TestZeroSpecIsAnError: a Spec not made by Embedded, Load or LoadFile is an
+// error matching ErrSpecNotLoaded, not a nil dereference inside kin-openapi.
+func TestZeroSpecIsAnError(t *testing.T) {
+	for _, spec := range []*openapi.Spec{nil, {}} {
+		if _, err := openapi.NewValidator(spec, openapi.ValidatorConfig{}); !errors.Is(err, openapi.ErrSpecNotLoaded) {
+			t.Errorf("NewValidator(%v): got %v, want ErrSpecNotLoaded", spec, err)
+		}
+		if _, err := openapi.NewGenerator(spec, openapi.GenConfig{}); !errors.Is(err, openapi.ErrSpecNotLoaded) {
+			t.Errorf("NewGenerator(%v): got %v, want ErrSpecNotLoaded", spec, err)
+		}
 	}
 }

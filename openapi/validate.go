@@ -55,8 +55,8 @@ type Validator struct {
 
 // NewValidator returns a Validator for the spec's createUsersBulk operation.
 func NewValidator(spec *Spec, cfg ValidatorConfig) (*Validator, error) {
-	if spec == nil {
-		return nil, errors.New("new validator: nil spec")
+	if err := spec.Loaded(); err != nil {
+		return nil, fmt.Errorf("new validator: %w", err)
 	}
 	opts := &openapi3filter.Options{
 		MultiError:              true,
