@@ -465,7 +465,7 @@ func TestNewGeneratorErrors(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"nil spec", nil, openapi.GenConfig{}, "nil spec", nil},
+		{"nil spec", nil, openapi.GenConfig{}, "spec not loaded", openapi.ErrSpecNotLoaded},
 		{"locale", spec, openapi.GenConfig{Locale: "fr"}, `locale "fr"`, nil},
 		{"domain", spec, openapi.GenConfig{LoginIDDomain: "localhost"}, "format", nil},
 		{"format", unsupported, openapi.GenConfig{}, `params[].loginId: schema not supported by the generator: format "phone"`, openapi.ErrUnsupportedSchema},
