@@ -3,6 +3,7 @@ package mock
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -76,6 +77,25 @@ func loopbackHost(host string) bool {
 
 func adminForbidden(details string) error {
 	return &GatewayErrorStatus{Status: http.StatusForbidden, Code: "210", Message: "Permission Denied", Details: details}
+}
+
+// CheckAdminToken refuses an admin token no client could send: HTTP drops
+// the spaces at either end of a header value, and a control character or a
+// byte past ASCII has no place in one. The error never shows the token; ""
+// (no token) passes.
+func CheckAdminToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	if strings.TrimSpace(token) != token {
+		return errors.New("the admin token starts or ends with a space, or is only spaces: no client could send it, since HTTP drops them from a header")
+	}
+	for _, c := range []byte(token) {
+		if c < 0x21 && c != ' ' || c >= 0x7f {
+			return errors.New("the admin token holds a control character or a byte past ASCII: use printable ASCII, such as the output of 'openssl rand -hex 16'")
+		}
+	}
+	return nil
 }
 
 func adminToken(r *http.Request) string {

@@ -278,3 +278,18 @@ func TestNewRefusesAZeroSpec(t *testing.T) {
 		t.Fatalf("got %v, want ErrSpecNotLoaded", err)
 	}
 }
+
+// TestNewRefusesAnAdminTokenNoClientCouldSend: HTTP drops the spaces at the
+// ends of a header value, so such a token would lock every client out of
+// the admin API; New says so, without the token.
+func TestNewRefusesAnAdminTokenNoClientCouldSend(t *testing.T) {
+	for _, token := range []string{" ", " tok ", "a\nb", "tök"} {
+		_, err := mock.New(mock.Config{AdminToken: token})
+		if err == nil || !strings.Contains(err.Error(), "admin token") || (len(token) > 2 && strings.Contains(err.Error(), token)) {
+			t.Errorf("%q: got %v, want an error about the admin token, without it", token, err)
+		}
+	}
+	if _, err := mock.New(mock.Config{AdminToken: "s3cret with spaces inside"}); err != nil {
+		t.Errorf("a token with inner spaces: got %v, want it accepted", err)
+	}
+}

@@ -204,6 +204,9 @@ func (cfg *Config) setDefaults() error {
 			return fmt.Errorf("mock: CORS origin %q: %w", o, err)
 		}
 	}
+	if err := CheckAdminToken(cfg.AdminToken); err != nil {
+		return fmt.Errorf("mock: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
