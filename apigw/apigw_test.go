@@ -1,8 +1,11 @@
 package apigw_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -364,5 +367,32 @@ func TestReadCredentialsErrors(t *testing.T) {
 	}
 	if _, err := apigw.ReadCredentials(strings.NewReader("# nothing\n")); err == nil {
 		t.Error("empty file: got nil error, want one")
+	}
+}
+
+// TestCredentialsHideTheSecretEverywhere: fmt hid the secret key, but
+// encoding/json and log/slog printed it.
+func TestCredentialsHideTheSecretEverywhere(t *testing.T) {
+	c := apigw.Credentials{AccessKey: "AKVISIBLE", SecretKey: "s3cr3t-value"}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("keys", "creds", c)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("keys", "creds", c)
+	data, err := json.Marshal(struct{ Creds apigw.Credentials }{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{logged.String(), string(data), fmt.Sprint(c), fmt.Sprintf("%#v", c)} {
+		if strings.Contains(out, c.SecretKey) || !strings.Contains(out, c.AccessKey) {
+			t.Errorf("%s: want the access key shown and the secret key hidden", out)
+		}
+	}
+}
+
+// TestReadCredentialsDropsAByteOrderMark: a file saved with a BOM would
+// otherwise give the first access key three invisible bytes.
+func TestReadCredentialsDropsAByteOrderMark(t *testing.T) {
+	creds, err := apigw.ReadCredentials(strings.NewReader("\ufeffAK1 SK1\nAK2 SK2\n"))
+	if err != nil || len(creds) != 2 || creds[0].AccessKey != "AK1" {
+		t.Fatalf("got %q, %v; want AK1 first", creds, err)
 	}
 }

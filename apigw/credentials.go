@@ -2,9 +2,11 @@ package apigw
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 )
 
@@ -23,6 +25,17 @@ func (c Credentials) String() string {
 // GoString hides the secret key from %#v as well.
 func (c Credentials) GoString() string {
 	return fmt.Sprintf("apigw.Credentials{AccessKey:%q, SecretKey:%q}", c.AccessKey, redacted(c.SecretKey))
+}
+
+// MarshalJSON hides the secret key from encoding/json (and so from JSON
+// logs and reports that embed Credentials).
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ AccessKey, SecretKey string }{c.AccessKey, redacted(c.SecretKey)})
+}
+
+// LogValue hides the secret key from log/slog, whatever the handler.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("AccessKey", c.AccessKey), slog.String("SecretKey", redacted(c.SecretKey)))
 }
 
 func redacted(secret string) string {
@@ -78,6 +91,11 @@ func ReadCredentials(r io.Reader) ([]Credentials, error) {
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			// Some Windows editors start a UTF-8 file with a byte order
+			// mark, which would become part of the first access key.
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
