@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"testing"
 
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
@@ -28,10 +27,14 @@ func createWithRetries(c *http.Client, url, body string) (attempts, status int, 
 
 // Testing a client's retries: the mock fails twice with 503, then succeeds.
 func ExampleRule_retries() {
-	t := &testing.T{} // in a real test, the test's own t
-	srv := mocktest.NewServer(t, mock.Config{Faults: []mock.Rule{
+	// In a test: srv := mocktest.NewServer(t, cfg), closed when it ends.
+	srv, err := mocktest.Start(mock.Config{Faults: []mock.Rule{
 		{ID: "fail-twice", Fault: &mock.StatusFault{Status: 503}, Times: 2},
 	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
 
 	attempts, status, err := createWithRetries(srv.Client(), srv.BulkURL(),

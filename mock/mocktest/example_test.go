@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"testing"
 
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
@@ -35,11 +34,15 @@ func createUsers(client *http.Client, url string, loginIDs ...string) ([]openapi
 	return results, err
 }
 
-// A test of client code against the mock. In a real test, t is the test's
-// *testing.T; NewServer then closes the server when the test ends.
+// A test of client code against the mock. In a test, NewServer(t, cfg)
+// does this and closes the server when the test ends; Start is for code
+// with no *testing.T, such as TestMain or this example.
 func Example() {
-	t := &testing.T{}
-	srv := mocktest.NewServer(t, mock.Config{Seed: 1})
+	srv, err := mocktest.Start(mock.Config{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
 
 	results, err := createUsers(srv.Client(), srv.BulkURL(), "kim@example.com", "KIM@example.com")

@@ -27,14 +27,25 @@ type Server struct {
 // tb.Cleanup, so callers need not close it.
 func NewServer(tb testing.TB, cfg mock.Config) *Server {
 	tb.Helper()
-	m, err := mock.New(cfg)
+	s, err := Start(cfg)
 	if err != nil {
 		tb.Fatalf("mocktest: %v", err)
 	}
-	ts := httptest.NewServer(m)
-	s := &Server{URL: ts.URL, Mock: m, ts: ts}
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// Start starts a mock server configured by cfg on 127.0.0.1 and a free port,
+// for code with no testing.TB at hand (TestMain, a server shared by a
+// package's tests, an example); the caller must Close it. An invalid cfg is
+// an error, and nothing is started.
+func Start(cfg mock.Config) (*Server, error) {
+	m, err := mock.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ts := httptest.NewServer(m)
+	return &Server{URL: ts.URL, Mock: m, ts: ts}, nil
 }
 
 // BulkURL returns the URL of the createUsersBulk endpoint.
