@@ -396,3 +396,26 @@ func TestReadCredentialsDropsAByteOrderMark(t *testing.T) {
 		t.Fatalf("got %q, %v; want AK1 first", creds, err)
 	}
 }
+
+// TestTransportWithoutSigner: a zero Transport answers an error (and closes
+// the body, as a RoundTripper must), where it panicked.
+func TestTransportWithoutSigner(t *testing.T) {
+	body := &closeRecorder{Reader: strings.NewReader("{}")}
+	req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/api/v1/users/bulk", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&apigw.Transport{}).RoundTrip(req); err == nil || !strings.Contains(err.Error(), "no Signer") {
+		t.Fatalf("got %v, want an error naming the missing Signer", err)
+	}
+	if !body.closed {
+		t.Error("the request body was not closed")
+	}
+}
+
+type closeRecorder struct {
+	*strings.Reader
+	closed bool
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }

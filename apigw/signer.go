@@ -54,12 +54,22 @@ type Transport struct {
 	Base http.RoundTripper
 }
 
+// errNoSigner is RoundTrip's error for a Transport without a Signer.
+var errNoSigner = errors.New("apigw: Transport has no Signer")
+
 // RoundTrip signs a copy of r (a RoundTripper must not change its request)
 // and sends it.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
+	}
+	if t.Signer == nil {
+		// An error, not a panic; a RoundTripper closes the body even then.
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, errNoSigner
 	}
 	signed := r.Clone(r.Context())
 	if signed.Header == nil {

@@ -79,10 +79,14 @@ type FaultError struct {
 
 // Error describes the problem, prefixed with where it is.
 func (e *FaultError) Error() string {
-	if e.Where == "" {
-		return e.Err.Error()
+	msg := "invalid fault"
+	if e.Err != nil {
+		msg = e.Err.Error()
 	}
-	return e.Where + ": " + e.Err.Error()
+	if e.Where == "" {
+		return msg
+	}
+	return e.Where + ": " + msg
 }
 
 // Unwrap returns the underlying problem.
@@ -127,6 +131,9 @@ func NewFault(kind string, params map[string]any) (Fault, error) {
 // Duration is a time.Duration written as a Go duration string ("250ms",
 // "1.5s") in JSON, YAML and headers.
 type Duration time.Duration
+
+// String writes the duration as time.Duration does ("250ms"), for %v.
+func (d Duration) String() string { return time.Duration(d).String() }
 
 // MarshalJSON writes the duration as a string such as "250ms".
 func (d Duration) MarshalJSON() ([]byte, error) {

@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -316,5 +317,16 @@ func TestNegativeDurationsRefusedFromGo(t *testing.T) {
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "-1s: want a duration of 0 or more") {
 			t.Errorf("%s %+v: got %v, want a FaultError naming -1s", f.Kind(), f, err)
 		}
+	}
+}
+
+// TestFaultErrorAndDurationPrint: a zero FaultError prints (it panicked),
+// and a Duration prints as a duration under %v, not as nanoseconds.
+func TestFaultErrorAndDurationPrint(t *testing.T) {
+	if got := (&FaultError{}).Error(); got != "invalid fault" {
+		t.Errorf("zero FaultError: got %q", got)
+	}
+	if got := fmt.Sprint(Duration(3 * time.Second)); got != "3s" {
+		t.Errorf("Duration: got %q, want 3s", got)
 	}
 }
