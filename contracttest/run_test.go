@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -456,5 +457,31 @@ func TestGotSaysItOnce(t *testing.T) {
 	}
 	if want := "200 OK: the server accepted an invalid request: null"; len(got) != 1 || got[0] != want {
 		t.Errorf("negative_data_rejection got %q, want %q", got, want)
+	}
+}
+
+// TestRunStopsWhenUnreachable: Run against a target that takes no
+// connection fails once and stops, instead of failing every case with the
+// same message. Run needs a *testing.T that may fail, so the test runs
+// itself in a child process and reads its output.
+func TestRunStopsWhenUnreachable(t *testing.T) {
+	if target := os.Getenv("CONTRACTTEST_UNREACHABLE_TARGET"); target != "" {
+		contracttest.Run(t, target, contracttest.Config{Timeout: 2 * time.Second})
+		return
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: every connection is refused
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestRunStopsWhenUnreachable$", "-test.v")
+	cmd.Env = append(os.Environ(), "CONTRACTTEST_UNREACHABLE_TARGET="+target)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child passed against an unreachable target:\n%s", out)
+	}
+	if n := strings.Count(string(out), "    --- FAIL: TestRunStopsWhenUnreachable/"); n != 1 || !strings.Contains(string(out), "the run stopped at case") {
+		t.Fatalf("%d cases failed, want 1 and the run stopped:\n%s", n, out)
 	}
 }

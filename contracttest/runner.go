@@ -204,9 +204,11 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 	}
 	s.report.Started = time.Now()
 	for _, c := range s.cases {
+		var stop error // a target that cannot be reached at all ends the run
 		t.Run(c.Name, func(t *testing.T) {
 			res, err := s.runCase(t.Context(), c)
 			if err != nil {
+				stop = err
 				t.Fatalf("contracttest: %v", err)
 			}
 			if res.Status == StatusSkip || res.Status == StatusNotRun {
@@ -216,6 +218,9 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 				t.Errorf("%s: expected %s; got %s\n%s", f.Check, f.Expected, f.Got, f.Curl)
 			}
 		})
+		if stop != nil {
+			t.Fatalf("contracttest: the run stopped at case %s: %v", c.Name, stop)
+		}
 	}
 	if s.cfg.Cleanup {
 		s.cleanup(t.Context())
