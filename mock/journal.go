@@ -49,14 +49,16 @@ type JournalEntry struct {
 type JournalFilter struct {
 	// Path selects entries with this path; a trailing "*" makes it a prefix.
 	Path string
-	// Status selects entries with this status (0: no answer), if StatusSet.
+	// Status selects entries with this status. StatusSet makes 0 select
+	// the entries with no answer (a fault closed the connection); without
+	// it, 0 selects nothing by status.
 	Status    int
 	StatusSet bool
 	// StatusClass selects entries with status in [StatusClass*100, StatusClass*100+99] (1 to 5).
 	StatusClass int
 	// Fault selects entries where a fault of this kind was applied.
 	Fault string
-	// Limit is the most entries returned, newest first; 0 means all.
+	// Limit is the most entries returned, newest first; 0 (or less) means all.
 	Limit int
 }
 
@@ -128,7 +130,7 @@ func (j *journal) entries(f JournalFilter) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	n := len(j.slots)
-	for i := 1; i <= n && (f.Limit == 0 || len(out) < f.Limit); i++ {
+	for i := 1; i <= n && (f.Limit <= 0 || len(out) < f.Limit); i++ {
 		s := &j.slots[(j.next-i+n)%n]
 		if s.seq == 0 {
 			break
@@ -167,7 +169,7 @@ func (f JournalFilter) selects(s *journalSlot) bool {
 			return false
 		}
 	}
-	if f.StatusSet && s.status != f.Status || f.StatusClass != 0 && s.status/100 != f.StatusClass {
+	if (f.StatusSet || f.Status != 0) && s.status != f.Status || f.StatusClass != 0 && s.status/100 != f.StatusClass {
 		return false
 	}
 	return f.Fault == "" || slices.ContainsFunc(s.faults, func(a AppliedFault) bool { return a.Kind == f.Fault })

@@ -110,6 +110,23 @@ func TestJournalFilters(t *testing.T) {
 			}
 		})
 	}
+	// From Go, a Status without StatusSet selects by it (it returned every
+	// entry), and a negative Limit means all (it returned none).
+	for _, tc := range []struct {
+		f    JournalFilter
+		want []uint64
+	}{
+		{JournalFilter{Status: 503}, []uint64{3}},
+		{JournalFilter{Limit: -1}, []uint64{5, 4, 3, 2, 1}},
+	} {
+		var seqs []uint64
+		for _, e := range s.Requests(tc.f) {
+			seqs = append(seqs, e.Seq)
+		}
+		if fmt.Sprint(seqs) != fmt.Sprint(tc.want) {
+			t.Errorf("Requests(%+v): got %v, want %v", tc.f, seqs, tc.want)
+		}
+	}
 	for _, q := range []string{"status=abc", "status=6xx", "status=1000", "limit=-1"} {
 		rec := do(t, s, http.MethodGet, PathAdminRequests+"?"+q, "")
 		if g := gatewayErr(t, rec.Body.Bytes()); rec.Code != 400 || !strings.Contains(g.Details, strings.Split(q, "=")[0]) {
