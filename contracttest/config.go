@@ -74,7 +74,8 @@ type Config struct {
 	Cleanup bool
 	// ReproDir is where request bodies too long to print are written, for the
 	// curl commands that reproduce failures; empty means a new directory
-	// under os.TempDir().
+	// under os.TempDir() for Check, and t.ArtifactDir() for Run (removed
+	// after the test unless go test runs with -artifacts).
 	ReproDir string
 }
 

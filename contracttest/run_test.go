@@ -485,3 +485,24 @@ func TestRunStopsWhenUnreachable(t *testing.T) {
 		t.Fatalf("%d cases failed, want 1 and the run stopped:\n%s", n, out)
 	}
 }
+
+// TestRunKeepsReproBodiesInTheArtifactDir: Run writes the bodies its curl
+// commands read into t.ArtifactDir(), which go test removes (or keeps, with
+// -artifacts), not into a new directory under /tmp that every run left.
+func TestRunKeepsReproBodiesInTheArtifactDir(t *testing.T) {
+	if os.Getenv("CONTRACTTEST_ARTIFACT_CHILD") != "" {
+		contracttest.Run(t, defective(t, acceptEverything), contracttest.Config{Seed: 4, Only: []string{"negative/params/maxItems"}})
+		return
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestRunKeepsReproBodiesInTheArtifactDir$", "-test.v")
+	cmd.Env = append(os.Environ(), "CONTRACTTEST_ARTIFACT_CHILD=1")
+	out, _ := cmd.CombinedOutput()
+	_, after, ok := strings.Cut(string(out), "--data-binary @'")
+	path, _, _ := strings.Cut(after, "'")
+	if !ok || path == "" || strings.Contains(path, "ncpmock-repro-") {
+		t.Fatalf("want a curl reading a body from the artifact directory:\n%s", out)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s: got %v, want it removed with the test's artifacts", path, err)
+	}
+}

@@ -198,6 +198,9 @@ func notRun(ctx context.Context, c *Case) *CaseResult {
 // the subtest for each failed check. It returns the report.
 func Run(t *testing.T, target string, cfg Config) *Report {
 	t.Helper()
+	if cfg.ReproDir == "" {
+		cfg.ReproDir = t.ArtifactDir() // not a directory left in /tmp by every run
+	}
 	s, err := newSuite(target, cfg)
 	if err != nil {
 		t.Fatalf("contracttest: %v", err)
