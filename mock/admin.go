@@ -166,8 +166,7 @@ func (s *Server) adminDeleteFault(c echo.Context) error {
 }
 
 func (s *Server) adminClearFaults(c echo.Context) error {
-	n := s.faults.clear()
-	return c.JSON(http.StatusOK, map[string]int{"removed": n})
+	return c.JSON(http.StatusOK, map[string]int{"removed": s.ClearFaults()})
 }
 
 // adminRequestsResponse is the body of GET /__admin/requests.
@@ -189,7 +188,7 @@ func (s *Server) adminRequests(c echo.Context) error {
 }
 
 func (s *Server) adminClearRequests(c echo.Context) error {
-	s.journal.reset()
+	s.ClearRequests()
 	return c.JSON(http.StatusOK, map[string]string{"status": "cleared"})
 }
 

@@ -29,12 +29,9 @@ type adminUsersResponse struct {
 }
 
 func (s *Server) adminUsers(c echo.Context) error {
-	users, err := s.store.List(c.Request().Context())
+	users, err := s.Users(c.Request().Context())
 	if err != nil {
 		return err
-	}
-	if users == nil {
-		users = []User{}
 	}
 	return c.JSON(http.StatusOK, adminUsersResponse{Count: len(users), Users: users})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -40,4 +42,34 @@ func ExampleNewHTTPServer() {
 	fmt.Println(resp.Status, srv.Limits().WriteTimeout)
 	// Output:
 	// 200 OK 2m0s
+}
+
+// The mock as an http.Handler: here served by httptest, and read back in Go
+// as the admin API would read it.
+func ExampleNew() {
+	srv, err := mock.New(mock.Config{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close()
+
+	body := `{"params":[{"loginId":"kim@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}`
+	resp, err := ts.Client().Post(ts.URL+"/api/v1/users/bulk", "application/json", strings.NewReader(body))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	users, err := srv.Users(context.Background())
+	fmt.Println(resp.StatusCode, len(users), users[0].LoginID, err)
+	fmt.Println(len(srv.Requests(mock.JournalFilter{})), "request in the journal")
+	srv.ClearRequests()
+	fmt.Println(len(srv.Requests(mock.JournalFilter{})), "after ClearRequests")
+	// Output:
+	// 200 1 kim@example.com <nil>
+	// 1 request in the journal
+	// 0 after ClearRequests
 }

@@ -297,6 +297,24 @@ func (s *Server) RemoveFault(id string) (RuleStatus, error) {
 	return s.faults.remove(id)
 }
 
+// Users returns the users the mock holds, in the order they were created
+// (GET /__admin/users).
+func (s *Server) Users(ctx context.Context) ([]User, error) {
+	users, err := s.store.List(ctx)
+	if users == nil && err == nil {
+		users = []User{}
+	}
+	return users, err
+}
+
+// ClearFaults removes every fault rule, those of Config.Faults too, until
+// Reset restores them, and returns how many there were
+// (DELETE /__admin/faults).
+func (s *Server) ClearFaults() int { return s.faults.clear() }
+
+// ClearRequests empties the journal (DELETE /__admin/requests).
+func (s *Server) ClearRequests() { s.journal.reset() }
+
 // Faults returns the fault rules in the order they apply, with their counters.
 func (s *Server) Faults() []RuleStatus { return s.faults.list() }
 
