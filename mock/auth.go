@@ -34,6 +34,11 @@ type AuthConfig struct {
 func (cfg *Config) newVerifier() (*apigw.Verifier, error) {
 	switch cfg.Auth.Mode {
 	case "", AuthNone:
+		if len(cfg.Auth.Credentials) > 0 {
+			// Keys without the mode that checks them would be ignored:
+			// a test would believe it exercises authentication.
+			return nil, fmt.Errorf("mock: auth: %d credentials given with mode %q, which checks none; set Mode: %q", len(cfg.Auth.Credentials), cfg.Auth.Mode, AuthNCP)
+		}
 		return nil, nil
 	case AuthNCP:
 		v, err := apigw.NewVerifier(apigw.VerifierConfig{

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
 	"github.com/ncpmock/ncpmock/openapi"
@@ -291,5 +292,18 @@ func TestNewRefusesAnAdminTokenNoClientCouldSend(t *testing.T) {
 	}
 	if _, err := mock.New(mock.Config{AdminToken: "s3cret with spaces inside"}); err != nil {
 		t.Errorf("a token with inner spaces: got %v, want it accepted", err)
+	}
+}
+
+// TestNewRefusesConfigsThatWouldBeIgnored: keys without the mode that checks
+// them, and a nil handler (net/http would serve http.DefaultServeMux), are
+// errors, not silently ignored.
+func TestNewRefusesConfigsThatWouldBeIgnored(t *testing.T) {
+	_, err := mock.New(mock.Config{Auth: mock.AuthConfig{Credentials: []apigw.Credentials{{AccessKey: "AK", SecretKey: "SK"}}}})
+	if err == nil || !strings.Contains(err.Error(), `set Mode: "ncp"`) {
+		t.Errorf("credentials without a mode: got %v", err)
+	}
+	if _, err := mock.NewHTTPServer(nil, mock.Limits{}); err == nil {
+		t.Error("NewHTTPServer(nil): got no error")
 	}
 }

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -97,6 +98,10 @@ type HTTPServer struct {
 // NewHTTPServer returns a server of h within l, or an error when a limit is
 // negative.
 func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
+	if h == nil {
+		// net/http would serve http.DefaultServeMux.
+		return nil, errors.New("mock: new HTTP server: nil handler")
+	}
 	l, err := l.withDefaults()
 	if err != nil {
 		return nil, err
