@@ -40,8 +40,11 @@ type ValidatorConfig struct {
 }
 
 // Validator checks request bodies of the createUsersBulk operation against the
-// spec with kin-openapi, plus the rules kin-openapi does not know (x-max-bytes
-// and unknown properties). It is safe for concurrent use.
+// spec: kin-openapi's rules, plus those kin-openapi does not know (x-max-bytes
+// and unknown properties). By default it runs a validator compiled from the
+// spec, which answers as kin-openapi does (the reference, ValidatorConfig.
+// Reference) and hands it the bodies and schemas it does not model. It is
+// safe for concurrent use.
 type Validator struct {
 	spec        *Spec
 	strict      bool
@@ -108,7 +111,9 @@ func (v *Validator) Compiled() (bool, error) {
 // Validate checks one request body with the given Content-Type header. It
 // returns the warnings (unknown properties, unless the validator is strict) and
 // a *ValidationError listing every problem when the request is invalid. The
-// context is passed on to kin-openapi.
+// context is passed on to kin-openapi when it validates the body (the
+// reference, or a body the compiled validator hands it); the compiled
+// validator runs to the end of the body without it.
 func (v *Validator) Validate(ctx context.Context, contentType string, body []byte) (warnings []Problem, err error) {
 	// Nothing read is kept past this call (problems copy what they quote),
 	// so the pass may read the caller's bytes in place.
