@@ -129,8 +129,11 @@ func (cfg *Config) setDefaults() error {
 	if cfg.NRNDomain != "" && !slices.Contains(nrnDomains, cfg.NRNDomain) {
 		return &UsageError{Msg: fmt.Sprintf("NRN domain %q: want %s", cfg.NRNDomain, strings.Join(nrnDomains, " or "))}
 	}
-	if cfg.Timeout < 0 || cfg.MaxResponseTime < 0 {
-		return &UsageError{Msg: "timeouts must not be negative"}
+	if cfg.Timeout < 0 {
+		return &UsageError{Msg: fmt.Sprintf("timeout %s (--timeout): want 0 (default %s) or more", cfg.Timeout, DefaultTimeout)}
+	}
+	if cfg.MaxResponseTime < 0 {
+		return &UsageError{Msg: fmt.Sprintf("max response time %s (--max-response-time): want 0 (none) or more", cfg.MaxResponseTime)}
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout

@@ -59,7 +59,7 @@ func newSuite(target string, cfg Config) (*suite, error) {
 		}
 	}
 	if len(s.cases) == 0 {
-		return nil, &UsageError{Msg: "no case matches --only and --skip"}
+		return nil, &UsageError{Msg: "no case matches Only and Skip (--only, --skip); --list names the cases"}
 	}
 	return s, nil
 }

@@ -292,8 +292,8 @@ func TestTestUsageErrors(t *testing.T) {
 		{"bad login domain", []string{"--target", "http://127.0.0.1:1", "--login-domain", "bad dom"}, `test: login domain "bad dom"`},
 		{"bad run ID", []string{"--target", "http://127.0.0.1:1", "--run-id", "UPPER"}, `test: run ID "UPPER"`},
 		{"bad member number", []string{"--target", "http://127.0.0.1:1", "--member-no", "x"}, `test: member number "x"`},
-		{"negative timeout", []string{"--target", "http://127.0.0.1:1", "--timeout", "-1s"}, "test: timeouts must not be negative"},
-		{"no case selected", []string{"--target", "http://127.0.0.1:1", "--only", "nothing"}, "test: no case matches --only and --skip"},
+		{"negative timeout", []string{"--target", "http://127.0.0.1:1", "--timeout", "-1s"}, "test: timeout -1s (--timeout): want 0 (default 10s) or more"},
+		{"no case selected", []string{"--target", "http://127.0.0.1:1", "--only", "nothing"}, "test: no case matches Only and Skip (--only, --skip); --list names the cases"},
 		{"extra argument", []string{"--target", "http://127.0.0.1:1", "now"}, `test: unexpected argument "now"`},
 	}
 	for _, tc := range tests {
