@@ -132,15 +132,53 @@ func (c *genCtx) genObject(n *genNode) *genObject {
 		c.who = c.g.newPersona(c)
 	}
 	o := &genObject{keys: make([]string, 0, len(n.props)), vals: make([]any, 0, len(n.props))}
+	var present semSet
 	for _, p := range n.props {
 		if c.include(p) {
 			o.set(p.name, c.value(p))
+			present.add(p.sem)
 		}
+	}
+	if c.st == stTypical {
+		c.keepPairs(n, o, present)
 	}
 	if n.extra != nil {
 		c.fillMap(n, o, c.mapSize(n)-len(o.keys))
 	}
 	return o
+}
+
+// semSet is a set of semantics, one bit each.
+type semSet uint64
+
+func (s *semSet) add(m semantic) { *s |= 1 << m }
+
+func (s semSet) has(m semantic) bool { return s&(1<<m) != 0 }
+
+// pairs are properties real data holds together or not at all: a country
+// code without a phone number, or a last name without a first, reads as
+// broken data. The first of each pair is left out when the second is.
+var pairs = [][2]semantic{{semCountryCode, semPhone}, {semFirstName, semLastName}, {semLastName, semFirstName}}
+
+// keepPairs leaves out, in a typical object, an optional property whose
+// pair the draw left out. It draws nothing, so the rest of a seeded run is
+// unchanged.
+func (c *genCtx) keepPairs(n *genNode, o *genObject, present semSet) {
+	for _, pair := range pairs {
+		if !present.has(pair[0]) || present.has(pair[1]) || !n.hasSem(pair[1]) {
+			continue
+		}
+		for _, p := range n.props {
+			if p.sem == pair[0] && !p.required {
+				o.remove(p.name)
+			}
+		}
+	}
+}
+
+// hasSem reports whether the object n declares a property of meaning m.
+func (n *genNode) hasSem(m semantic) bool {
+	return slices.ContainsFunc(n.props, func(p *genNode) bool { return p.sem == m })
 }
 
 func (c *genCtx) include(p *genNode) bool {
