@@ -18,16 +18,7 @@ import (
 // storedUsers returns how many users the mock holds.
 func storedUsers(t *testing.T, srv *mocktest.Server) int {
 	t.Helper()
-	resp, err := srv.Client().Get(srv.URL + mock.PathAdminUsers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var stored struct{ Count int }
-	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil {
-		t.Fatal(err)
-	}
-	return stored.Count
+	return len(mockUsers(t, srv.URL))
 }
 
 func TestCleanupDeletesWhatTheRunCreated(t *testing.T) {

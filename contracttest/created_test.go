@@ -15,8 +15,9 @@ import (
 	"github.com/ncpmock/ncpmock/mock/mocktest"
 )
 
-// storedLoginIDs returns the login IDs of the users the mock at url holds.
-func storedLoginIDs(t *testing.T, url string) []string {
+// mockUsers returns the users the mock at url holds, read from its admin API
+// (url may be a proxy in front of the mock, as defective's is).
+func mockUsers(t *testing.T, url string) []mock.User {
 	t.Helper()
 	resp, err := http.Get(url + mock.PathAdminUsers)
 	if err != nil {
@@ -27,8 +28,15 @@ func storedLoginIDs(t *testing.T, url string) []string {
 	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]string, len(stored.Users))
-	for i, u := range stored.Users {
+	return stored.Users
+}
+
+// storedLoginIDs returns the login IDs of the users the mock at url holds.
+func storedLoginIDs(t *testing.T, url string) []string {
+	t.Helper()
+	users := mockUsers(t, url)
+	ids := make([]string, len(users))
+	for i, u := range users {
 		ids[i] = u.LoginID
 	}
 	return ids

@@ -39,19 +39,11 @@ func TestCreatedUsersAreReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := srv.Client().Get(srv.URL + mock.PathAdminUsers)
-	if err != nil {
-		t.Fatal(err)
+	stored := mockUsers(t, srv.URL)
+	if len(report.Created) != len(stored) || len(stored) == 0 {
+		t.Fatalf("report lists %d created users, the mock has %d", len(report.Created), len(stored))
 	}
-	defer resp.Body.Close()
-	var stored struct{ Users []mock.User }
-	if err := json.NewDecoder(resp.Body).Decode(&stored); err != nil {
-		t.Fatal(err)
-	}
-	if len(report.Created) != len(stored.Users) || len(stored.Users) == 0 {
-		t.Fatalf("report lists %d created users, the mock has %d", len(report.Created), len(stored.Users))
-	}
-	for i, u := range stored.Users {
+	for i, u := range stored {
 		c := report.Created[i]
 		if c.ID != u.ID || c.LoginID != u.LoginID || !strings.HasPrefix(u.LoginID, "ncpmock-abc123-") ||
 			!strings.HasSuffix(u.LoginID, "@corp.example") {
