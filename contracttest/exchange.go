@@ -123,7 +123,10 @@ func (r *caseRun) noAnswer(ex *Exchange, err error, connected, stillDown bool) {
 		return
 	}
 	if !r.s.reached {
+		// The run ends here; the case still fails, so a report written
+		// after it shows why nothing ran.
 		r.unreachable = &UnreachableError{URL: ex.URL, Err: err}
+		r.fail(ex, CheckResponseReceived, "an answer (the first request of the run)", "cannot reach the target: "+err.Error())
 		return
 	}
 	got := "no connection: " + err.Error()

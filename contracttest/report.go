@@ -47,6 +47,9 @@ type Report struct {
 	// Interrupted is why the run stopped before every case ran (the cause
 	// of its context's cancellation); empty when it did not.
 	Interrupted string `json:"interrupted,omitempty"`
+	// Unreachable is why the run stopped at its first request: the target
+	// could not be reached. Empty when it could.
+	Unreachable string `json:"unreachable,omitempty"`
 }
 
 // CaseResult is the outcome of one case.

@@ -88,9 +88,24 @@ func TestUnreachableTarget(t *testing.T) {
 	}
 	url := "http://" + ln.Addr().String()
 	ln.Close()
-	_, err = contracttest.Check(context.Background(), url, contracttest.Config{}, nil)
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{}, nil)
 	if !errors.Is(err, contracttest.ErrUnreachable) {
 		t.Fatalf("got %v, want ErrUnreachable", err)
+	}
+	// The report says why nothing ran: the first case failed, the rest not run.
+	names, _ := contracttest.CaseNames(contracttest.Config{})
+	if report == nil || len(report.Cases) != len(names) || report.Unreachable != err.Error() {
+		t.Fatalf("got a report of %+v, want all %d cases and the reason %q", report, len(names), err)
+	}
+	for i, c := range report.Cases {
+		switch {
+		case i == 0 && (c.Status != contracttest.StatusFail || len(c.Failures) != 1 ||
+			c.Failures[0].Check != contracttest.CheckResponseReceived || !strings.Contains(c.Failures[0].Got, "connection refused") ||
+			!strings.HasPrefix(c.Failures[0].Curl, "curl")):
+			t.Errorf("first case %s: %s %+v, want one response_received failure with its curl", c.Name, c.Status, c.Failures)
+		case i > 0 && (c.Status != contracttest.StatusNotRun || !strings.Contains(c.SkipReason, "could not be reached")):
+			t.Errorf("case %s: %s %q, want not run, saying why", c.Name, c.Status, c.SkipReason)
+		}
 	}
 }
 

@@ -148,8 +148,9 @@ func Validate(target string, cfg Config) error {
 // (http://127.0.0.1:8780 or https://sso.apigw.ntruss.com/api/v1), and
 // returns the report with the error: a *ContractError joining every failed
 // check, a *UsageError, an *UnreachableError when the target cannot be
-// reached before any answer (a target that stops answering later fails the
-// cases that find it so, and the run goes on), or nil when the contract
+// reached before any answer (the report then has the case that found it so
+// failed and the others not run; a target that stops answering later fails
+// the cases that find it so, and the run goes on), or nil when the contract
 // holds. When ctx is cancelled before every case ran, the case in flight
 // and the ones after it are marked StatusNotRun, clean-up still runs (each
 // request bounded by Config.Timeout) and the error is an *InterruptedError.
@@ -169,6 +170,7 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 		}
 		res, err := s.runCase(ctx, c)
 		if err != nil {
+			s.stopUnreachable(err)
 			return s.report, err
 		}
 		if onCase != nil && res.Status != StatusNotRun {
@@ -186,6 +188,17 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 		return s.report, &InterruptedError{Cause: cause, NotRun: n, Total: len(s.cases), Contract: s.report.Err()}
 	}
 	return s.report, s.report.Err()
+}
+
+// stopUnreachable ends a run at a target that could not be reached: the
+// case that found it so has failed, every case after it is not run, and the
+// report says why.
+func (s *suite) stopUnreachable(err error) {
+	s.report.Unreachable = err.Error()
+	for _, c := range s.cases[len(s.report.Cases):] {
+		s.report.Cases = append(s.report.Cases, &CaseResult{Name: c.Name, Kind: c.Kind, Description: c.Description,
+			Status: StatusNotRun, SkipReason: "not run: the target could not be reached"})
+	}
 }
 
 // notRun is the result of a case an interruption kept from running.

@@ -58,9 +58,19 @@ func TestTestCommand(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	hs.Close()
-	code, _, stderr = runCLI(t, "test", "--target", "http://"+addr)
+	junit, jsonFile := filepath.Join(t.TempDir(), "unreachable.xml"), filepath.Join(t.TempDir(), "unreachable.json")
+	code, _, stderr = runCLI(t, "test", "--target", "http://"+addr, "--junit", junit, "--json", jsonFile)
 	if code != 2 || !strings.Contains(stderr, "cannot reach") {
 		t.Fatalf("unreachable: exit %d %q", code, stderr)
+	}
+	// The reports are written all the same: a CI job shows the failure.
+	xmlText, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(xmlText), `failures="1"`) || !strings.Contains(string(xmlText), "cannot reach the target") {
+		t.Fatalf("unreachable: JUnit report %v:\n%s", err, xmlText)
+	}
+	jsonText, err := os.ReadFile(jsonFile)
+	if err != nil || !strings.Contains(string(jsonText), `"unreachable": "cannot reach http://`+addr) {
+		t.Fatalf("unreachable: JSON report %v:\n%.400s", err, jsonText)
 	}
 	code, _, stderr = runCLI(t, "test", "--target", "http://127.0.0.1:1", "--only", "nothing")
 	if code != 2 || !strings.Contains(stderr, "no case matches") {
