@@ -185,29 +185,50 @@ func TestCORS(t *testing.T) {
 		req.Header.Set("Access-Control-Request-Headers", asked)
 		a := do(t, srv, req)
 		if got := a.header.Get("Access-Control-Allow-Origin"); got != "" {
-			// The headers an app's client and tracing add are allowed too.
+			// The headers an app's client and tracing add are allowed too,
+			// and so are credentials (axios withCredentials, fetch's
+			// credentials: "include"), which "*" would not allow.
 			if h := a.header.Get("Access-Control-Allow-Headers"); h != asked {
 				t.Errorf("origin %s: Access-Control-Allow-Headers %q, want %q", origin, h, asked)
 			}
+			if c := a.header.Get("Access-Control-Allow-Credentials"); c != "true" {
+				t.Errorf("origin %s: Access-Control-Allow-Credentials %q, want true", origin, c)
+			}
+			if w := a.header.Get(mock.HeaderWarning); w != "" {
+				t.Errorf("origin %s allowed, with the warning %q", origin, w)
+			}
 			return got
+		}
+		// A refused page sees only a CORS error: the answer says why.
+		if w := a.header.Get(mock.HeaderWarning); !strings.Contains(w, "CORS: origin \""+origin+"\" is not allowed") || !strings.Contains(w, "--cors-origin "+origin) {
+			t.Errorf("origin %s refused: warning %q, want one naming it and --cors-origin", origin, w)
 		}
 		return ""
 	}
 	def := mocktest.NewServer(t, mock.Config{})
 	for origin, allowed := range map[string]bool{
-		"http://localhost:3000": true, "http://localhost": true, "http://127.0.0.1:5173": true,
+		"http://localhost:3000": true, "http://localhost": true, "http://127.0.0.1:5173": true, "http://[::1]:8080": true,
+		"https://localhost:5173": true, "https://127.0.0.1": true, "http://myapp.localhost:5173": true, "https://a.b.localhost": true,
 		"http://localhost.evil.com": false, "https://example.com": false, "http://localhost:3000x": false,
+		"ftp://localhost": false, "http://.localhost": false, "http://evil.com/.localhost": false, "null": false,
 	} {
 		if got := preflight(def, origin); (got == origin) != allowed {
 			t.Errorf("default, origin %s: Access-Control-Allow-Origin %q, want allowed=%t", origin, got, allowed)
 		}
 	}
-	set := mocktest.NewServer(t, mock.Config{CORSOrigins: []string{"https://app.example.com"}})
-	if got := preflight(set, "https://app.example.com"); got != "https://app.example.com" {
-		t.Errorf("configured origin: got %q", got)
+	set := mocktest.NewServer(t, mock.Config{CORSOrigins: []string{"https://app.example.com", "https://*.corp.example"}})
+	for origin, allowed := range map[string]bool{
+		"https://app.example.com": true, "https://web.corp.example": true, "https://a.b.corp.example": true,
+		"http://localhost:3000": false, "http://web.corp.example": false, "https://corp.example": false, "https://evilcorp.example": false,
+	} {
+		if got := preflight(set, origin); (got == origin) != allowed {
+			t.Errorf("configured list, origin %s: Access-Control-Allow-Origin %q, want allowed=%t", origin, got, allowed)
+		}
 	}
-	if got := preflight(set, "http://localhost:3000"); got != "" {
-		t.Errorf("localhost with a configured origin list: got %q, want refused", got)
+	// "*" allows any page, by echoing its origin (which credentials need).
+	anyOrigin := mocktest.NewServer(t, mock.Config{CORSOrigins: []string{"*"}})
+	if got := preflight(anyOrigin, "https://app.example.com"); got != "https://app.example.com" {
+		t.Errorf("\"*\": Access-Control-Allow-Origin %q, want the origin echoed", got)
 	}
 	// A simple request from the page also exposes the mock's headers.
 	req, _ := http.NewRequest(http.MethodPost, def.URL+"/api/v1/users/bulk", bytes.NewReader(bulkBody("c@b.co")))

@@ -28,7 +28,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.accessLog, s.traceID, middleware.CORSWithConfig(s.corsConfig()))
+	e.Use(s.accessLog, s.traceID, s.corsRefused, middleware.CORSWithConfig(s.corsConfig()))
 
 	var bases []string
 	for _, p := range s.spec.ServerPaths() {
@@ -110,43 +110,3 @@ func matchRoute(route, path string) bool {
 	return true
 }
 
-func (s *Server) corsConfig() middleware.CORSConfig {
-	cfg := middleware.CORSConfig{
-		AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
-		// No AllowHeaders: a preflight is allowed the headers it asks for
-		// (Content-Type, the signature headers, X-Ncpmock-Fault, and
-		// whatever the app's HTTP client or tracing adds, such as
-		// Authorization or sentry-trace), as a mock for development should.
-		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint, HeaderFaultApplied},
-		MaxAge:        600,
-	}
-	if s.cfg.CORSOrigins == nil {
-		cfg.AllowOriginFunc = isLocalOrigin
-	} else {
-		cfg.AllowOrigins = s.cfg.CORSOrigins
-	}
-	return cfg
-}
-
-// isLocalOrigin allows pages served from this machine on any port.
-func isLocalOrigin(origin string) (bool, error) {
-	for _, host := range []string{"http://localhost", "http://127.0.0.1", "http://[::1]"} {
-		rest, ok := strings.CutPrefix(origin, host)
-		if ok && (rest == "" || rest[0] == ':' && isPort(rest[1:])) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-func isPort(s string) bool {
-	if s == "" || len(s) > 5 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}

@@ -48,9 +48,11 @@ type Config struct {
 	// CaseSensitiveLoginIDs makes "A@x.io" and "a@x.io" two users. By default
 	// login IDs compare case-insensitively (an assumption about the real service).
 	CaseSensitiveLoginIDs bool
-	// CORSOrigins lists the browser origins allowed to call the mock; "*"
-	// allows any. Nil allows any http://localhost:*, http://127.0.0.1:* and
-	// http://[::1]:* origin.
+	// CORSOrigins lists the browser origins allowed to call the mock, with
+	// credentials; "*" allows any, "https://*.example.com" any under
+	// example.com. Nil allows the pages of this machine: http or https on
+	// localhost, a name under .localhost, 127.0.0.1 or [::1], any port. A
+	// refused page's answer says so in X-Ncpmock-Warning.
 	CORSOrigins []string
 	// MaxBodyBytes caps request bodies (413 beyond); default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
