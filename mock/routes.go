@@ -109,4 +109,3 @@ func matchRoute(route, path string) bool {
 	}
 	return true
 }
-
