@@ -100,8 +100,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := s.errorResponse(err, c.Request())
-	if status == http.StatusMethodNotAllowed {
+	switch status {
+	case http.StatusMethodNotAllowed:
 		c.Response().Header().Set("Allow", s.allowed(echo.GetPath(c.Request())))
+	case http.StatusNotFound:
+		// Echo's router has set Allow for a path that only shares a prefix
+		// with a route (/users/bulk/); no method is allowed there.
+		c.Response().Header().Del("Allow")
 	}
 	var gw *GatewayErrorStatus
 	if errors.As(err, &gw) {

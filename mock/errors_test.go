@@ -72,6 +72,9 @@ func TestBadInputAnswers(t *testing.T) {
 			if tc.status == 405 && a.header.Get("Allow") != "POST" {
 				t.Errorf("Allow: got %q, want POST", a.header.Get("Allow"))
 			}
+			if tc.status == 404 && a.header.Get("Allow") != "" {
+				t.Errorf("Allow: got %q on a 404, want none: no method answers there", a.header.Get("Allow"))
+			}
 		})
 	}
 }
