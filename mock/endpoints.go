@@ -10,18 +10,6 @@ func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-func (s *Server) specYAML(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml", s.spec.YAML())
-}
-
-func (s *Server) specJSON(c echo.Context) error {
-	data, err := s.spec.Doc().MarshalJSON()
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, data)
-}
-
 // adminUsersResponse is the body of GET /__admin/users.
 type adminUsersResponse struct {
 	Count int    `json:"count"`

@@ -159,13 +159,29 @@ func TestServiceEndpoints(t *testing.T) {
 	if a := get(mock.PathHealth); a.status != 200 || string(a.body) != `{"status":"ok"}`+"\n" {
 		t.Errorf("healthz: %d %q", a.status, a.body)
 	}
-	if a := get(mock.PathSpecYAML); a.status != 200 || !bytes.Equal(a.body, openapi.EmbeddedYAML()) ||
+	// The spec served names this mock first, so that "try it" in a tool
+	// that reads it calls the mock, not NAVER Cloud; the rest is as embedded.
+	self := "  - url: " + srv.URL + "/api/v1\n    description: this ncpmock (the mock that serves this spec)\n"
+	want := bytes.Replace(openapi.EmbeddedYAML(), []byte("\nservers:\n"), []byte("\nservers:\n"+self), 1)
+	if a := get(mock.PathSpecYAML); a.status != 200 || !bytes.Equal(a.body, want) || bytes.Equal(want, openapi.EmbeddedYAML()) ||
 		a.header.Get("Content-Type") != "application/yaml" {
-		t.Errorf("openapi.yaml: %d %s, want the embedded spec", a.status, a.header.Get("Content-Type"))
+		t.Errorf("openapi.yaml: %d %s, want the embedded spec with this mock first:\n%.1200s", a.status, a.header.Get("Content-Type"), a.body)
 	}
-	a := get(mock.PathSpecJSON)
-	if _, err := openapi.Load(a.body); a.status != 200 || err != nil {
-		t.Errorf("openapi.json: %d, loads with %v", a.status, err)
+	for _, path := range []string{mock.PathSpecYAML, mock.PathSpecJSON} {
+		a := get(path)
+		spec, err := openapi.Load(a.body)
+		if a.status != 200 || err != nil {
+			t.Fatalf("%s: %d, loads with %v", path, a.status, err)
+		}
+		servers := spec.Doc().Servers
+		base, err := openapi.Embedded()
+		if err != nil {
+			t.Fatal(err)
+		}
+		embedded := base.Doc().Servers
+		if len(servers) != len(embedded)+1 || servers[0].URL != srv.URL+"/api/v1" || servers[1].URL != embedded[0].URL {
+			t.Errorf("%s: servers %v, want %s/api/v1 and then the embedded spec's", path, servers, srv.URL)
+		}
 	}
 	for _, path := range []string{mock.PathHealth, mock.PathSpecYAML} {
 		req, _ := http.NewRequest(http.MethodHead, srv.URL+path, nil)
