@@ -29,7 +29,7 @@ const HeaderFaultApplied = "X-Ncpmock-Fault-Applied"
 type AppliedFault struct {
 	// Kind is the fault kind, such as "status".
 	Kind string `json:"kind"`
-	// Source is SourceRule, SourceHeader or SourceTrigger.
+	// Source is SourceRule, SourceHeader, SourceTrigger or SourcePrefer.
 	Source string `json:"source"`
 	// Rule is the rule's ID when Source is SourceRule.
 	Rule string `json:"rule,omitempty"`

@@ -19,10 +19,16 @@ func (s *Server) injectFaults(next echo.HandlerFunc, bulk bool) echo.HandlerFunc
 	return func(c echo.Context) error {
 		x := exchangeOf(c)
 		headers := c.Request().Header[HeaderFault]
-		if x == nil || len(headers) == 0 && s.faults.empty() {
+		prefer := c.Request().Header[headerPrefer]
+		if x == nil || len(headers) == 0 && len(prefer) == 0 && s.faults.empty() {
 			return x.finish(next(c))
 		}
 		x.body = x.bufferBody() // for the journal, should a fault answer before the handler reads it
+		if len(headers) == 0 && len(prefer) > 0 {
+			if err := x.schedulePrefer(prefer); err != nil {
+				return err
+			}
+		}
 		if err := s.chooseFaults(x, headers, bulk); err != nil {
 			return err
 		}
