@@ -85,10 +85,18 @@ func isSecret(header string) bool {
 	return false
 }
 
+// write saves a body for a curl command to read, under an absolute path: a
+// relative one (--repro-dir contract-repro, or a relative TMPDIR) would make
+// the command, run from another directory, send no body without a word.
 func (w *reproWriter) write(caseName string, step int, body string) (string, error) {
 	if w.dir == "" {
 		w.dir = filepath.Join(os.TempDir(), "ncpmock-repro-"+w.runID)
 	}
+	dir, err := filepath.Abs(w.dir)
+	if err != nil {
+		return "", err
+	}
+	w.dir = dir
 	if err := os.MkdirAll(w.dir, 0o700); err != nil {
 		return "", err
 	}
