@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,13 +45,31 @@ func WriteCase(w io.Writer, c *CaseResult) {
 			folded[f.Check]++
 		}
 		// Failures of one request share one reproduce line, after the last.
-		if f.Curl != "" && (i == len(c.Failures)-1 || c.Failures[i+1].Curl != f.Curl) {
-			fmt.Fprintf(w, "      reproduce: %s\n", f.Curl)
+		if i == len(c.Failures)-1 || c.Failures[i+1].Curl != f.Curl {
+			io.WriteString(w, reproText(f, "      "))
 		}
 	}
 	for _, check := range foldedChecks {
 		fmt.Fprintf(w, "      ... and %d more %s failures (--json and --junit list every one)\n", folded[check], check)
 	}
+}
+
+// reproText is the reproduce line of f, each line after indent: "reproduce:
+// curl ...", or, when other requests must go first, "reproduce, in order:"
+// and a line for each command; empty when f has no command.
+func reproText(f *Failure, indent string) string {
+	if f.Curl == "" {
+		return ""
+	}
+	if len(f.CurlBefore) == 0 {
+		return indent + "reproduce: " + f.Curl + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(indent + "reproduce, in order:\n")
+	for _, c := range append(slices.Clip(f.CurlBefore), f.Curl) {
+		b.WriteString(indent + "  " + c + "\n")
+	}
+	return b.String()
 }
 
 // SummaryOptions says how WriteSummary speaks of the users a run created.
@@ -196,9 +215,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		}
 		for _, fl := range c.Failures {
 			text := fmt.Sprintf("expected: %s\ngot: %s\n", fl.Expected, fl.Got)
-			if fl.Curl != "" {
-				text += "reproduce: " + fl.Curl + "\n"
-			}
+			text += reproText(fl, "")
 			jc.Failures = append(jc.Failures, junitFailure{Message: fl.Check + ": " + truncate(fl.Got, 200), Type: fl.Check, Text: text})
 		}
 		set.Cases = append(set.Cases, jc)

@@ -94,6 +94,11 @@ type Failure struct {
 	Got      string `json:"got"`
 	// Curl reproduces the request that failed, with secrets redacted.
 	Curl string `json:"curl,omitempty"`
+	// CurlBefore are the commands to run first, in order: one for each
+	// request the case sent before the one that failed, whose answer may
+	// rest on them (a login ID created by the first is a duplicate in the
+	// second).
+	CurlBefore []string `json:"curlBefore,omitempty"`
 }
 
 // Error says which check failed in which case and how.

@@ -1,10 +1,13 @@
 package contracttest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,5 +49,52 @@ func TestReproBodyPathsAreAbsolute(t *testing.T) {
 				t.Errorf("body file: %v", err)
 			}
 		})
+	}
+}
+
+// createsDuplicates answers every refused user of a 200 as created.
+func createsDuplicates(a *answer) {
+	results(a, func(rs []map[string]any) []map[string]any {
+		for i, r := range rs {
+			if r["success"] == false {
+				id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+				rs[i] = map[string]any{"id": id, "nrn": "nrn:PUB:SSO::1234567:User/" + id, "name": r["name"], "success": true, "message": ""}
+			}
+		}
+		return rs
+	})
+}
+
+// TestReproSendsTheWholeSequence: a failure of a case's second request is
+// reproduced by both requests, in order; the second alone, against a new
+// server, creates its users and shows nothing.
+func TestReproSendsTheWholeSequence(t *testing.T) {
+	url := defective(t, createsDuplicates)
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{"semantic/resubmit-duplicate"}}, nil)
+	if !errors.Is(err, contracttest.ErrContract) {
+		t.Fatalf("got %v, want a contract error", err)
+	}
+	c := report.Cases[0]
+	f := c.Failures[0]
+	if f.Check != contracttest.CheckDuplicateRejected || len(c.Exchanges) != 2 {
+		t.Fatalf("got %s after %d requests, want %s after 2", f.Check, len(c.Exchanges), contracttest.CheckDuplicateRejected)
+	}
+	var got []string
+	for _, cmd := range append(slices.Clip(f.CurlBefore), f.Curl) {
+		_, body, _ := strings.Cut(cmd, "--data-binary ")
+		got = append(got, body)
+	}
+	want := []string{"'" + c.Exchanges[0].RequestBody + "'", "'" + c.Exchanges[1].RequestBody + "'"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got bodies %q, want %q", got, want)
+	}
+	var out bytes.Buffer
+	contracttest.WriteCase(&out, c)
+	if wantText := "      reproduce, in order:\n        " + f.CurlBefore[0] + "\n        " + f.Curl + "\n"; !strings.Contains(out.String(), wantText) {
+		t.Errorf("output lacks %q:\n%s", wantText, out.String())
+	}
+	var junit bytes.Buffer
+	if err := contracttest.WriteJUnit(&junit, report); err != nil || !strings.Contains(junit.String(), "reproduce, in order:") {
+		t.Errorf("JUnit lacks the sequence (%v):\n%s", err, junit.String())
 	}
 }

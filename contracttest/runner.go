@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,7 +232,7 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 				t.Skip(res.SkipReason)
 			}
 			for _, f := range res.Failures {
-				t.Errorf("%s: expected %s; got %s\n%s", f.Check, f.Expected, f.Got, f.Curl)
+				t.Errorf("%s: expected %s; got %s\n%s", f.Check, f.Expected, f.Got, strings.TrimSuffix(reproText(f, ""), "\n"))
 			}
 		})
 		if stop != nil {
@@ -287,9 +288,9 @@ type caseRun struct {
 	unreachable error
 	// interrupted is set when ctx was cancelled while a request waited.
 	interrupted bool
-	// curl reproduces the request of the exchange curlOf.
+	// curl holds the commands that reproduce the exchange curlOf.
 	curlOf *Exchange
-	curl   string
+	curl   *Failure
 }
 
 // send posts body and runs the checks every answer must pass. It returns nil
@@ -312,10 +313,26 @@ func (r *caseRun) send(body []byte, contentType string) *Exchange {
 func (r *caseRun) fail(ex *Exchange, check, expected, got string) {
 	f := &Failure{Case: r.c.Name, Check: check, Expected: expected, Got: got}
 	if ex != nil && ex == r.curlOf {
-		f.Curl = r.curl // one command (and body file) per request, however many checks fail
+		// One command (and body file) per request, however many checks fail.
+		f.Curl, f.CurlBefore = r.curl.Curl, r.curl.CurlBefore
 	} else if ex != nil {
-		f.Curl = r.s.repro.curl(r.c.Name, len(r.res.Exchanges), ex)
-		r.curlOf, r.curl = ex, f.Curl
+		r.reproduce(ex, f)
+		r.curlOf, r.curl = ex, f
 	}
 	r.res.Failures = append(r.res.Failures, f)
+}
+
+// reproduce sets the commands of f: a curl for the request of ex, after
+// one for each request the case sent before it, since its answer may rest
+// on them (semantic/resubmit-duplicate's second request is refused only
+// once its first created the login ID).
+func (r *caseRun) reproduce(ex *Exchange, f *Failure) {
+	before := r.res.Exchanges
+	if i := slices.Index(before, ex); i >= 0 {
+		before = before[:i]
+	} // else ex got no answer and is not recorded yet: it comes after them all
+	for i, e := range before {
+		f.CurlBefore = append(f.CurlBefore, r.s.repro.curl(r.c.Name, i+1, e))
+	}
+	f.Curl = r.s.repro.curl(r.c.Name, len(before)+1, ex)
 }
