@@ -56,18 +56,28 @@ func WriteCase(w io.Writer, c *CaseResult) {
 
 // reproText is the reproduce line of f, each line after indent: "reproduce:
 // curl ...", or, when other requests must go first, "reproduce, in order:"
-// and a line for each command; empty when f has no command.
+// and a line for each command; then, for requests that create users, a
+// note that they reproduce only against a server without their login IDs.
+// Empty when f has no command.
 func reproText(f *Failure, indent string) string {
 	if f.Curl == "" {
 		return ""
 	}
-	if len(f.CurlBefore) == 0 {
-		return indent + "reproduce: " + f.Curl + "\n"
-	}
 	var b strings.Builder
-	b.WriteString(indent + "reproduce, in order:\n")
-	for _, c := range append(slices.Clip(f.CurlBefore), f.Curl) {
-		b.WriteString(indent + "  " + c + "\n")
+	if len(f.CurlBefore) == 0 {
+		b.WriteString(indent + "reproduce: " + f.Curl + "\n")
+	} else {
+		b.WriteString(indent + "reproduce, in order:\n")
+		for _, c := range append(slices.Clip(f.CurlBefore), f.Curl) {
+			b.WriteString(indent + "  " + c + "\n")
+		}
+	}
+	if f.CreatesUsers {
+		it, its := "it creates users", "its"
+		if len(f.CurlBefore) > 0 {
+			it, its = "they create users", "their"
+		}
+		fmt.Fprintf(&b, "%snote: %s: run against a server without %s login IDs (the one tested may hold them now)\n", indent, it, its)
 	}
 	return b.String()
 }

@@ -99,6 +99,10 @@ type Failure struct {
 	// rest on them (a login ID created by the first is a duplicate in the
 	// second).
 	CurlBefore []string `json:"curlBefore,omitempty"`
+	// CreatesUsers is true when the requests of the commands create users
+	// on a correct server: they reproduce the failure only against a server
+	// without their login IDs, which the one tested may hold by now.
+	CreatesUsers bool `json:"createsUsers,omitempty"`
 }
 
 // Error says which check failed in which case and how.

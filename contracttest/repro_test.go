@@ -98,3 +98,48 @@ func TestReproSendsTheWholeSequence(t *testing.T) {
 		t.Errorf("JUnit lacks the sequence (%v):\n%s", err, junit.String())
 	}
 }
+
+// TestReproSaysWhenItCreatesUsers: the commands of a case that creates
+// users say they reproduce only against a server without their login IDs
+// (sent again to the server tested, they are refused as duplicates); those
+// of a case that creates none do not.
+func TestReproSaysWhenItCreatesUsers(t *testing.T) {
+	badID := func(a *answer) {
+		results(a, func(rs []map[string]any) []map[string]any {
+			for _, r := range rs {
+				if r["success"] == true {
+					r["id"] = "12345"
+				}
+			}
+			return rs
+		})
+	}
+	tests := []struct {
+		name   string
+		defect func(a *answer)
+		only   string
+		want   string // the note, "" for none
+	}{
+		{"positive", badID, "positive/typical", "      note: it creates users: run against a server without its login IDs (the one tested may hold them now)\n"},
+		{"semantic, two requests", createsDuplicates, "semantic/resubmit-duplicate", "      note: they create users: run against a server without their login IDs (the one tested may hold them now)\n"},
+		{"negative", acceptEverything, "negative/params/minItems", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			url := defective(t, tc.defect)
+			report, err := contracttest.Check(context.Background(), url, contracttest.Config{Only: []string{tc.only}}, nil)
+			if !errors.Is(err, contracttest.ErrContract) {
+				t.Fatalf("got %v, want a contract error", err)
+			}
+			var out bytes.Buffer
+			contracttest.WriteCase(&out, report.Cases[0])
+			_, after, _ := strings.Cut(out.String(), report.Failures()[len(report.Failures())-1].Curl+"\n")
+			if after != tc.want {
+				t.Errorf("got %q after the last command, want %q", after, tc.want)
+			}
+			if f := report.Failures()[0]; f.CreatesUsers != (tc.want != "") {
+				t.Errorf("got CreatesUsers %v, want %v", f.CreatesUsers, tc.want != "")
+			}
+		})
+	}
+}

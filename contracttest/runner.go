@@ -314,7 +314,7 @@ func (r *caseRun) fail(ex *Exchange, check, expected, got string) {
 	f := &Failure{Case: r.c.Name, Check: check, Expected: expected, Got: got}
 	if ex != nil && ex == r.curlOf {
 		// One command (and body file) per request, however many checks fail.
-		f.Curl, f.CurlBefore = r.curl.Curl, r.curl.CurlBefore
+		f.Curl, f.CurlBefore, f.CreatesUsers = r.curl.Curl, r.curl.CurlBefore, r.curl.CreatesUsers
 	} else if ex != nil {
 		r.reproduce(ex, f)
 		r.curlOf, r.curl = ex, f
@@ -335,4 +335,5 @@ func (r *caseRun) reproduce(ex *Exchange, f *Failure) {
 		f.CurlBefore = append(f.CurlBefore, r.s.repro.curl(r.c.Name, i+1, e))
 	}
 	f.Curl = r.s.repro.curl(r.c.Name, len(before)+1, ex)
+	f.CreatesUsers = r.c.Writes
 }
