@@ -50,7 +50,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.nrnDomain, "nrn-domain", "", "NRN platform expected, PUB or GOV (default: either)")
 	fs.StringVar(&o.reproDir, "repro-dir", "", "write the request bodies that reproduce commands read (those over 2 KB) to `DIR`, made if need be (default: a new directory under the system's temporary directory)")
 	fs.BoolVar(&o.list, "list", false, "list the cases --only and --skip select, and exit")
-	fs.StringVar(&o.runID, "run-id", "", "`ID` in the login IDs the run creates, ncpmock-<ID>-<n>@<domain> (default: new for each run; with the same --seed and --run-id a run sends the same bytes)")
+	fs.StringVar(&o.runID, "run-id", "", "`ID` in the login IDs the run creates, ncpmock-<ID>-<n>@<domain> (default: new for each run; with the same --seed and --run-id a run sends the same bytes, which a server that holds the users of the first refuses as duplicates)")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 {
 			return &usageError{msg: fmt.Sprintf("test: unexpected argument %q", args[0])}
@@ -70,7 +70,10 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 	if err := o.prepare(e, &cfg); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d --run-id %s)\n",
+	// --seed alone sends the same cases with new login IDs, so a replay
+	// against the same server finds them free; this run's own are taken
+	// once it created them.
+	fmt.Fprintf(e.stdout, "ncpmock contract test of %s (seed %d, run %s; replay with --seed %d, adding --run-id %s only against a server without this run's users)\n",
 		o.target, cfg.Seed, cfg.RunID, cfg.Seed, cfg.RunID)
 	if cfg.Signer != nil {
 		// The access key only names the key pair, as a user name does, and

@@ -120,7 +120,7 @@ func TestTestCommandReplays(t *testing.T) {
 		srv := mocktest.NewServer(t, mock.Config{})
 		dir := t.TempDir()
 		code, stdout, stderr := runCLI(t, "test", "--target", srv.URL, "--seed", "11", "--run-id", "replay1", "--json", filepath.Join(dir, "r.json"))
-		if code != 0 || !strings.Contains(stdout, "(seed 11, run replay1; replay with --seed 11 --run-id replay1)") {
+		if code != 0 || !strings.Contains(stdout, "(seed 11, run replay1; replay with --seed 11, adding --run-id replay1 only against a server without this run's users)") {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
 		resp, err := srv.Client().Get(srv.URL + "/__admin/requests?limit=1000")
@@ -145,6 +145,52 @@ func TestTestCommandReplays(t *testing.T) {
 	if a, b := requests(), requests(); a != b {
 		t.Fatal("two runs with one seed and run ID sent different requests")
 	}
+}
+
+// TestTestCommandReplaysSeedOnTheSameServer: the header's advice holds:
+// --seed alone sends the same bodies with new login IDs, so a replay
+// against the server of the first run passes too.
+func TestTestCommandReplaysSeedOnTheSameServer(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Config{})
+	header := regexp.MustCompile(`\(seed 11, run ([0-9a-z]+); replay with --seed 11, adding --run-id ([0-9a-z]+) only against a server without this run's users\)`)
+	var runs [2]string
+	seen := 0 // requests of the runs before
+	for i := range runs {
+		code, stdout, stderr := runCLI(t, "test", "--target", srv.URL, "--seed", "11")
+		m := header.FindStringSubmatch(stdout)
+		if code != 0 || m == nil || m[1] != m[2] {
+			t.Fatalf("run %d: exit %d, want 0 and a header matching %s\n%s%s", i+1, code, header, stdout, stderr)
+		}
+		bodies := journal(t, srv) // newest first
+		runs[i] = strings.ReplaceAll(strings.Join(bodies[:len(bodies)-seen], "\n"), "ncpmock-"+m[1]+"-", "ncpmock-RUN-")
+		seen = len(bodies)
+	}
+	if runs[0] == "" || runs[1] != runs[0] {
+		t.Error("the replay with --seed alone sent other bodies than the first run, login IDs aside")
+	}
+}
+
+// journal returns the bodies of the requests srv received, newest first.
+func journal(t *testing.T, srv *mocktest.Server) []string {
+	t.Helper()
+	resp, err := srv.Client().Get(srv.URL + "/__admin/requests?limit=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var j struct {
+		Requests []struct {
+			Body string `json:"body"`
+		} `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&j); err != nil {
+		t.Fatalf("journal: %v", err)
+	}
+	bodies := make([]string, len(j.Requests))
+	for i, r := range j.Requests {
+		bodies[i] = r.Body
+	}
+	return bodies
 }
 
 // createdCount reads N from the summary's "created N users" of ncpmock test.
