@@ -97,8 +97,11 @@ func (r *caseRun) expectRejected(ex *Exchange, want *openapi.Problem) {
 	for i, p := range body.FieldErrors {
 		got[i] = fieldName(p.Field) + " " + p.Rule
 	}
-	r.fail(ex, CheckFieldErrorNamed, fmt.Sprintf("fieldErrors naming %s %s", fieldName(want.Field), want.Rule),
-		strings.Join(first(got, 5), ", "))
+	gotText := strings.Join(first(got, 5), ", ")
+	if len(got) == 0 {
+		gotText = "fieldErrors is empty ([])"
+	}
+	r.fail(ex, CheckFieldErrorNamed, fmt.Sprintf("fieldErrors naming %s %s", fieldName(want.Field), want.Rule), gotText)
 }
 
 // result is one element of a 200 answer, as sent.

@@ -179,6 +179,11 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				a.body = []byte(`{"errorCode":400,"message":"Invalid request","fieldErrors":[{"field":"params","rule":"type","message":"x"}]}`)
 			}
 		}, contracttest.Config{}, []string{contracttest.CheckFieldErrorNamed}, "negative/params[].loginId/format"},
+		{"empty fieldErrors", func(a *answer) {
+			if a.status == 400 {
+				a.body = []byte(`{"errorCode":400,"message":"Invalid request","fieldErrors":[]}`)
+			}
+		}, contracttest.Config{}, []string{contracttest.CheckFieldErrorNamed}, "negative/params[].loginId/format"},
 		{"slower than the maximum", func(a *answer) {}, contracttest.Config{MaxResponseTime: 1},
 			[]string{contracttest.CheckResponseTime}, "positive/boundary/requiredOnly"},
 	}
