@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -195,7 +196,11 @@ func (r *caseRun) checkResults(ex *Exchange, loginIDs []string) []result {
 func (r *caseRun) checkCreatedUser(ex *Exchange, i int, res result) {
 	id, _ := res.ID.(string)
 	if !uuidRE.MatchString(id) {
-		r.fail(ex, CheckUserIDFormat, fmt.Sprintf("result %d with a UUID id", i), fmt.Sprintf("id %s", jsonText(res.ID)))
+		got := fmt.Sprintf("id %s", jsonText(res.ID))
+		if res.ID == nil {
+			got = describeNoID(ex, i)
+		}
+		r.fail(ex, CheckUserIDFormat, fmt.Sprintf("result %d with a UUID id", i), got)
 		return
 	}
 	if nrn, _ := res.NRN.(string); !r.s.nrnOK(nrn, id) {
@@ -206,6 +211,20 @@ func (r *caseRun) checkCreatedUser(ex *Exchange, i int, res result) {
 			fmt.Sprintf("id %s, given before in %s", id, other))
 	}
 	r.s.seenIDs[id] = r.c.Name
+}
+
+// describeNoID says how result i of a 200 answer lacks an id: null, or
+// missing, with the keys it has instead (an id renamed "userId" or "ID").
+func describeNoID(ex *Exchange, i int) string {
+	var results []map[string]json.RawMessage
+	if json.Unmarshal([]byte(ex.ResponseBody), &results) != nil || i >= len(results) {
+		return "id missing or null"
+	}
+	if _, ok := results[i]["id"]; ok {
+		return "id null"
+	}
+	keys := slices.Sorted(maps.Keys(results[i]))
+	return fmt.Sprintf("id missing; the result's keys are %s", strings.Join(keys, ", "))
 }
 
 func (s *suite) nrnOK(nrn, id string) bool {

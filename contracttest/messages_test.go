@@ -58,6 +58,16 @@ func TestFailureSaysWhatCameBack(t *testing.T) {
 				a.body = []byte(`{"errorCode":400,"message":"Invalid request","fieldErrors":[]}`)
 			}
 		}, "negative/params[].loginId/format", contracttest.CheckFieldErrorNamed, "fieldErrors is empty ([])"},
+		{"id renamed userId", func(a *answer) {
+			results(a, func(rs []map[string]any) []map[string]any {
+				rs[0]["userId"] = rs[0]["id"]
+				delete(rs[0], "id")
+				return rs
+			})
+		}, "positive/boundary/minItems", contracttest.CheckUserIDFormat, "id missing; the result's keys are message, name, nrn, success, userId"},
+		{"id null", func(a *answer) {
+			results(a, func(rs []map[string]any) []map[string]any { rs[0]["id"] = nil; return rs })
+		}, "positive/boundary/minItems", contracttest.CheckUserIDFormat, "id null"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
