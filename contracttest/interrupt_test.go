@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,7 +66,12 @@ func TestInterruptedRun(t *testing.T) {
 
 	var out bytes.Buffer
 	contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
-	if want := "2 passed, 0 failed, 0 skipped, 4 not run (interrupted: interrupt signal received), 61 not selected"; !strings.Contains(out.String(), want) {
+	all, err := contracttest.CaseNames(contracttest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("2 passed, 0 failed, 0 skipped, 4 not run (interrupted: interrupt signal received), %d not selected", len(all)-6)
+	if !strings.Contains(out.String(), want) {
 		t.Errorf("summary %q, want %q", out.String(), want)
 	}
 	var junit bytes.Buffer

@@ -92,6 +92,13 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 	}{
 		{"accepts every body", acceptEverything, contracttest.Config{},
 			[]string{contracttest.CheckNegativeDataRejection}, "negative/params/maxItems"},
+		{"no length limit on email", func(a *answer) {
+			// An email of one-byte characters breaks maxLength and
+			// x-max-bytes together: the case that must exist for it.
+			if bytes.Contains(a.body, []byte(`userProfile.email","rule":"maxLength"`)) {
+				acceptEverything(a)
+			}
+		}, contracttest.Config{}, []string{contracttest.CheckNegativeDataRejection}, "negative/params[].userProfile.email/maxLength"},
 		{"500 for malformed JSON", func(a *answer) {
 			if bytes.Contains(a.body, []byte(`"rule":"json"`)) {
 				a.status, a.body = 500, []byte(`{"error":{"errorCode":"900","message":"Unexpected Error"}}`)

@@ -117,7 +117,8 @@ type Case struct {
 	// LoginIDs lists the login IDs of the body's users, in order.
 	LoginIDs []string
 	// Want is, in invalid mode, the problem a validator must report, and the
-	// only one: its Field and Rule (Message is left empty).
+	// only one: its Field and Rule (Message is left empty). For a rule with
+	// Rule.With, the validator reports the With rule of the same field too.
 	Want *Problem
 	// Duplicates lists, from 0, the users whose login ID repeats an
 	// earlier user's in the body (DuplicateLoginIDs): the mock answers each

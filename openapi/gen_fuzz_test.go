@@ -25,15 +25,16 @@ func FuzzGenerator(f *testing.F) {
 		if korean {
 			cfg.Locale = openapi.LocaleKorean
 		}
+		var g *openapi.Generator
 		generate := func() *openapi.Case {
-			g := newGen(t, spec, cfg)
+			g = newGen(t, spec, cfg)
 			_, hi := g.UserRange()
 			return fuzzCase(t, g, 1+int(users)%hi, mode%3, int(pick))
 		}
 		cs := generate()
 		switch cs.Mode {
 		case openapi.ModeInvalid:
-			checkRejected(t, v, cs)
+			checkRejected(t, g, v, cs)
 		default:
 			checkAccepted(t, v, cs)
 			checkUnique(t, cs)

@@ -12,8 +12,9 @@ import (
 
 // Invalid returns a body of the given number of users (fewer or more when
 // the rule is about their number) that breaks the named rule and nothing
-// else; Case.Want says what a validator must report. Unknown and
-// non-isolatable rules give a *RuleError.
+// else, or for a rule with Rule.With, the two length rules of one value
+// and nothing else; Case.Want says what a validator must report. Unknown
+// rules, and rules neither isolatable nor with a With, give a *RuleError.
 func (g *Generator) Invalid(rule string, users int) (*Case, error) {
 	r, err := g.rule(rule)
 	if err != nil {
@@ -35,12 +36,14 @@ func (g *Generator) Invalid(rule string, users int) (*Case, error) {
 	return cs, nil
 }
 
-// InvalidCases returns one Invalid body for every isolatable rule, in the
-// order of Rules.
+// InvalidCases returns one Invalid body for every isolatable rule and every
+// rule with a With, in the order of Rules: each length limit of the spec
+// gets a body over it, even where a value of one-byte characters cannot
+// break one limit without the other.
 func (g *Generator) InvalidCases(users int) ([]*Case, error) {
 	var out []*Case
 	for _, r := range g.rules {
-		if !r.Isolatable {
+		if !r.Isolatable && r.With == "" {
 			continue
 		}
 		cs, err := g.Invalid(r.Name, users)
@@ -151,6 +154,9 @@ func (c *genCtx) broken(r *ruleDef, old any) (any, string) {
 		return c.wrongType(n, old), ""
 	case bkString:
 		if s, ok, _ := c.breakString(n, r.Rule.Rule); ok {
+			return s, ""
+		}
+		if s, _, ok := c.breakLengths(n, r.Rule.Rule); ok && r.With != "" {
 			return s, ""
 		}
 		return r.probe, ""

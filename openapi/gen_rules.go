@@ -28,6 +28,12 @@ type Rule struct {
 	// Reason says, when the rule is not isolatable, which other rule breaks
 	// with it and why.
 	Reason string
+	// With names, for a length rule that is not isolatable only because the
+	// value's other length rule breaks with it (maxLength beside
+	// x-max-bytes: a value of one-byte characters has as many bytes as
+	// characters), that other rule: Invalid then breaks the two together,
+	// and nothing else. Empty otherwise.
+	With string
 	// Tabular reports whether a CSV row can carry the broken value.
 	Tabular bool
 }
@@ -98,7 +104,7 @@ func (g *Generator) Rules() []Rule {
 func (g *Generator) rule(name string) (*ruleDef, error) {
 	for _, r := range g.rules {
 		if r.Name == name {
-			if !r.Isolatable {
+			if !r.Isolatable && r.With == "" {
 				return nil, &RuleError{Name: name, Reason: r.Reason, Err: ErrNotIsolatable}
 			}
 			return r, nil
@@ -215,6 +221,9 @@ func (c *genCtx) decide(r *ruleDef) {
 	case bkString:
 		s, ok, reason := c.breakString(n, r.Rule.Rule)
 		r.probe, r.Isolatable, r.Reason = s, ok, reason
+		if !ok {
+			r.probe, r.With, _ = c.breakLengths(n, r.Rule.Rule)
+		}
 	case bkMaxProps:
 		if n.extra == nil {
 			r.Isolatable, r.Reason = false, fmt.Sprintf(
@@ -402,6 +411,46 @@ func (c *genCtx) breakMaxBytes(n *genNode) (string, bool, string) {
 	}
 	s, ok := lang.generate(c.f, t, 8)
 	return c.verdict(n, s, ok, RuleMaxBytes, "")
+}
+
+// lengthRules are the two length rules of a string, in the order
+// strSpec.broken reports them.
+var lengthRules = []string{"maxLength", RuleMaxBytes}
+
+// breakLengths makes a value of n over both its maxLength and its
+// x-max-bytes that breaks nothing else, for a length rule that cannot be
+// broken alone, and names the other length rule. It reports false when
+// rule is not a length rule, n lacks the other limit, or no such value
+// exists (a pattern that admits no value that long).
+func (c *genCtx) breakLengths(n *genNode, rule string) (string, string, bool) {
+	sp := n.str
+	if !slices.Contains(lengthRules, rule) || sp.maxLen < 0 || sp.maxBytes < 0 {
+		return "", "", false
+	}
+	with := lengthRules[0]
+	if rule == with {
+		with = lengthRules[1]
+	}
+	t := max(sp.maxLen, sp.maxBytes) + 1 // characters, so bytes too
+	var s string
+	ok := false
+	switch lang := sp.lang(false); {
+	case !sp.shaped():
+		next, sep := c.words(n.sem, false)
+		s, ok = c.fill(next, sep, false, textSpan{t, unbounded, t, t})
+	case !lang.has(t):
+	case n.sem == semLoginID || n.sem == semEmail:
+		s, ok = c.stretchAddress(c.candidate(n), t), true
+		if !slices.Equal(sp.broken(s, n.enum), lengthRules) {
+			s, ok = lang.generate(c.f, t, 8)
+		}
+	default:
+		s, ok = lang.generate(c.f, t, 8)
+	}
+	if !ok || !slices.Equal(sp.broken(s, n.enum), lengthRules) {
+		return "", "", false
+	}
+	return s, with, true
 }
 
 // breakShape breaks a pattern, format or enum by changing a valid value:

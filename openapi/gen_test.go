@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,7 +78,7 @@ func checkAccepted(t testing.TB, v *openapi.Validator, cs *openapi.Case) {
 }
 
 // checkRejected fails unless the validator reports exactly the case's Want.
-func checkRejected(t testing.TB, v *openapi.Validator, cs *openapi.Case) {
+func checkRejected(t testing.TB, g *openapi.Generator, v *openapi.Validator, cs *openapi.Case) {
 	t.Helper()
 	_, err := v.Validate(context.Background(), "application/json", cs.Body)
 	var ve *openapi.ValidationError
@@ -85,9 +86,30 @@ func checkRejected(t testing.TB, v *openapi.Validator, cs *openapi.Case) {
 		t.Errorf("%s: got error %v, want %s %s\nbody: %s", cs.Name, err, cs.Want.Field, cs.Want.Rule, clipBody(cs.Body))
 		return
 	}
-	if len(ve.Problems) != 1 || ve.Problems[0].Field != cs.Want.Field || ve.Problems[0].Rule != cs.Want.Rule {
-		t.Errorf("%s: got problems %v, want exactly %s: %s\nbody: %s", cs.Name, ve.Problems, cs.Want.Field, cs.Want.Rule, clipBody(cs.Body))
+	want := []openapi.Problem{{Field: cs.Want.Field, Rule: cs.Want.Rule}}
+	if with := ruleWith(g, cs.Name); with != "" {
+		// A rule broken with its sibling length rule (Rule.With).
+		want = append(want, openapi.Problem{Field: cs.Want.Field, Rule: with})
 	}
+	got := make([]openapi.Problem, len(ve.Problems))
+	for i, p := range ve.Problems {
+		got[i] = openapi.Problem{Field: p.Field, Rule: p.Rule}
+	}
+	slices.SortFunc(got, func(a, b openapi.Problem) int { return strings.Compare(a.Rule, b.Rule) })
+	slices.SortFunc(want, func(a, b openapi.Problem) int { return strings.Compare(a.Rule, b.Rule) })
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got problems %v, want exactly %v\nbody: %s", cs.Name, ve.Problems, want, clipBody(cs.Body))
+	}
+}
+
+// ruleWith returns the Rule.With of the named rule.
+func ruleWith(g *openapi.Generator, name string) string {
+	for _, r := range g.Rules() {
+		if r.Name == name {
+			return r.With
+		}
+	}
+	return ""
 }
 
 func clipBody(b []byte) string {
@@ -135,7 +157,7 @@ func checkSeed(t *testing.T, g *openapi.Generator, v *openapi.Validator, users i
 		t.Fatal(err)
 	}
 	for _, cs := range invalid {
-		checkRejected(t, v, cs)
+		checkRejected(t, g, v, cs)
 	}
 }
 
@@ -187,6 +209,9 @@ func TestGeneratorAgreesWithValidator(t *testing.T) {
 	}
 }
 
+// TestInvalidCoversEveryIsolatableRule checks that InvalidCases makes one
+// case for every isolatable rule and every rule broken with its sibling
+// length rule (Rule.With), and none for the others.
 func TestInvalidCoversEveryIsolatableRule(t *testing.T) {
 	g := newGen(t, embedded(t), openapi.GenConfig{Seed: 3})
 	cases, err := g.InvalidCases(2)
@@ -197,23 +222,24 @@ func TestInvalidCoversEveryIsolatableRule(t *testing.T) {
 	for _, cs := range cases {
 		byName[cs.Name] = cs
 	}
-	isolatable := 0
+	covered := 0
 	for _, r := range g.Rules() {
 		_, made := byName[r.Name]
+		want := r.Isolatable || r.With != ""
 		switch {
-		case r.Isolatable && !made:
-			t.Errorf("rule %s is isolatable but has no case", r.Name)
-		case !r.Isolatable && made:
+		case want && !made:
+			t.Errorf("rule %s is isolatable (or has With %q) but has no case", r.Name, r.With)
+		case !want && made:
 			t.Errorf("rule %s is not isolatable (%s) but has a case", r.Name, r.Reason)
 		case !r.Isolatable && r.Reason == "":
 			t.Errorf("rule %s is not isolatable and says no reason", r.Name)
 		}
-		if r.Isolatable {
-			isolatable++
+		if want {
+			covered++
 		}
 	}
-	if isolatable != len(cases) {
-		t.Errorf("got %d cases, want %d (one per isolatable rule)", len(cases), isolatable)
+	if covered != len(cases) {
+		t.Errorf("got %d cases, want %d (one per isolatable rule or rule with With)", len(cases), covered)
 	}
 }
 
@@ -229,20 +255,23 @@ func TestRulesReadFromSpec(t *testing.T) {
 		name       string
 		isolatable bool
 		reason     string // a part of the reason
+		with       string // Rule.With
 	}{
-		{"params/maxItems", true, ""},
-		{"params[].loginId/maxLength", true, ""},
-		{"params[].loginId/format", true, ""},
-		{"params[].loginId/minLength", false, "no value shorter than 6 characters"},
-		{"params[].description/maxBytes", true, ""},
-		{"params[].description/maxLength", false, "301 characters take at least 301 bytes"},
-		{"params[].userProfile.phoneNo/pattern", true, ""},
-		{"params[].userProfile.phoneNo/maxLength", false, "admits no value of 14 characters"},
-		{"params[].userProfile.phoneNo/maxBytes", false, "admits no value of 201 bytes"},
-		{"params[].userProfile.phoneCountryCode/maxBytes", false, "admits no value of 11 bytes"},
-		{"params[].userProfile.email/maxBytes", false, "only single-byte characters"},
-		{"params[].tags/maxProperties", true, ""},
-		{"params[].accessRules.apiAccessAllowed/type", true, ""},
+		{"params/maxItems", true, "", ""},
+		{"params[].loginId/maxLength", true, "", ""},
+		{"params[].loginId/format", true, "", ""},
+		{"params[].loginId/minLength", false, "no value shorter than 6 characters", ""},
+		{"params[].description/maxBytes", true, "", ""},
+		{"params[].description/maxLength", false, "301 characters take at least 301 bytes", "maxBytes"},
+		{"params[].userProfile.phoneNo/pattern", true, "", ""},
+		{"params[].userProfile.phoneNo/maxLength", false, "admits no value of 14 characters", ""},
+		{"params[].userProfile.phoneNo/maxBytes", false, "admits no value of 201 bytes", ""},
+		{"params[].userProfile.phoneCountryCode/maxLength", false, "11 characters take at least 11 bytes", ""},
+		{"params[].userProfile.phoneCountryCode/maxBytes", false, "admits no value of 11 bytes", ""},
+		{"params[].userProfile.email/maxLength", false, "201 characters take at least 201 bytes", "maxBytes"},
+		{"params[].userProfile.email/maxBytes", false, "only single-byte characters", "maxLength"},
+		{"params[].tags/maxProperties", true, "", ""},
+		{"params[].accessRules.apiAccessAllowed/type", true, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -250,13 +279,28 @@ func TestRulesReadFromSpec(t *testing.T) {
 			if !ok {
 				t.Fatalf("no rule %s", tc.name)
 			}
-			if r.Isolatable != tc.isolatable || !strings.Contains(r.Reason, tc.reason) {
-				t.Errorf("got isolatable %v, reason %q; want %v, %q", r.Isolatable, r.Reason, tc.isolatable, tc.reason)
+			if r.Isolatable != tc.isolatable || !strings.Contains(r.Reason, tc.reason) || r.With != tc.with {
+				t.Errorf("got isolatable %v, reason %q, with %q; want %v, %q, %q", r.Isolatable, r.Reason, r.With, tc.isolatable, tc.reason, tc.with)
 			}
 		})
 	}
 	if _, err := g.Invalid("params[].userProfile.phoneNo/maxLength", 1); !errors.Is(err, openapi.ErrNotIsolatable) {
 		t.Errorf("Invalid(not isolatable): got %v, want ErrNotIsolatable", err)
+	}
+	cs, err := g.Invalid("params[].userProfile.email/maxLength", 1)
+	if err != nil {
+		t.Fatalf("Invalid(email/maxLength): got %v, want a body over both length limits", err)
+	}
+	var body struct {
+		Params []struct {
+			UserProfile struct{ Email string } `json:"userProfile"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(cs.Body, &body); err != nil || len(body.Params) != 1 {
+		t.Fatalf("body %s: %v", clipBody(cs.Body), err)
+	}
+	if email := body.Params[0].UserProfile.Email; runeLen(email) != 201 || len(email) != 201 {
+		t.Errorf("got email %q (%d characters, %d bytes), want 201 of each", email, runeLen(email), len(email))
 	}
 	if _, err := g.Invalid("params[].nope/pattern", 1); !errors.Is(err, openapi.ErrUnknownRule) {
 		t.Errorf("Invalid(unknown): got %v, want ErrUnknownRule", err)
@@ -325,7 +369,7 @@ func TestKoreanBytes(t *testing.T) {
 	if runeLen(name) != 67 || len(name) != 201 || !allHangul(name) {
 		t.Fatalf("got firstName %q (%d characters, %d bytes), want 67 Hangul syllables", name, runeLen(name), len(name))
 	}
-	checkRejected(t, v, cs)
+	checkRejected(t, g, v, cs)
 	shorter := string([]rune(name)[:66])
 	body := bytes.Replace(cs.Body, []byte(name), []byte(shorter), 1)
 	if _, err := v.Validate(context.Background(), "application/json", body); err != nil {
