@@ -28,6 +28,7 @@ func (r *caseRun) checkAnswer(ex *Exchange) {
 		r.fail(ex, CheckStatusCodeConformance, fmt.Sprintf("a status the spec declares for %s %s", spec.Method(), spec.Path()), describe(ex))
 		return
 	}
+	r.checkErrorCode(ex)
 	err := spec.ValidateResponse(r.ctx, ex.Status, ex.ResponseHeader, []byte(ex.ResponseBody))
 	var verr *openapi.ValidationError
 	if !errors.As(err, &verr) {

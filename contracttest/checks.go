@@ -45,6 +45,12 @@ const (
 	// CheckDuplicateInBatch fails when a login ID repeated within one batch is
 	// created twice, or the other users of the batch are not created.
 	CheckDuplicateInBatch = "duplicate_in_batch"
+	// CheckErrorCode fails when the code of an error answer does not match
+	// its status: a 400 ErrorResponse must have errorCode 400, and an API
+	// Gateway error {"error":{"errorCode":...}} a code the gateway table
+	// gives its status (401: "200" or "210", 404: "300", 413: "430", 429:
+	// "400", "410" or "420", 500: "900", 503: "500", 504: "510").
+	CheckErrorCode = "error_code"
 )
 
 // Checks lists every check name, in the order of the constants.
@@ -54,5 +60,6 @@ func Checks() []string {
 		CheckResponseSchemaConformance, CheckNegativeDataRejection, CheckPositiveDataAcceptance,
 		CheckResponseReceived, CheckResponseTime, CheckResultPerUser, CheckUserIDFormat,
 		CheckNRNFormat, CheckUniqueIDs, CheckDuplicateRejected, CheckDuplicateInBatch, CheckFieldErrorNamed,
+		CheckErrorCode,
 	}
 }

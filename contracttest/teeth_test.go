@@ -175,6 +175,16 @@ func TestTheSuiteHasTeeth(t *testing.T) {
 				a.body = []byte(`{"message":"Invalid request"}`)
 			}
 		}, contracttest.Config{}, []string{contracttest.CheckResponseSchemaConformance, contracttest.CheckNegativeDataRejection}, "negative/empty-body"},
+		{"a 400 with errorCode 500", func(a *answer) {
+			if a.status == 400 {
+				a.body = bytes.Replace(a.body, []byte(`"errorCode":400`), []byte(`"errorCode":500`), 1)
+			}
+		}, contracttest.Config{}, []string{contracttest.CheckErrorCode}, "negative/empty-body"},
+		{"a 429 with the code of a 401", func(a *answer) {
+			if bytes.Contains(a.body, []byte(`"rule":"json"`)) {
+				a.status, a.body = 429, []byte(`{"error":{"errorCode":"200","message":"Authentication Failed"}}`)
+			}
+		}, contracttest.Config{}, []string{contracttest.CheckErrorCode}, "negative/malformed-json"},
 		{"refuses valid users", func(a *answer) {
 			results(a, func(rs []map[string]any) []map[string]any {
 				rs[len(rs)-1] = map[string]any{"name": rs[len(rs)-1]["name"], "success": false, "message": "Invalid login ID."}
