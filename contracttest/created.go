@@ -8,32 +8,54 @@ import (
 	"strings"
 )
 
-// MaybeCreated is a login ID that a 2xx answer may have created without
-// giving an id to delete it by: no result names it, its result has no id,
-// or the answer is not a whole JSON array. Neither Config.Cleanup nor the
-// summary's list can remove it; look it up on the server by its login ID.
+// MaybeCreated is a login ID that a request may have created without an
+// answer that gives an id to delete it by: a 2xx answer that names no
+// result for it, gives its result no id or is not a whole JSON array; a
+// 5xx answer; or no answer at all (a timeout, a reset, an answer cut short
+// before its status). Config.Cleanup looks it up by login ID
+// (CleanupResult.Found); without it, look it up on the server by hand.
 type MaybeCreated struct {
 	LoginID string `json:"loginId"`
 	Case    string `json:"case"`
-	// Status is the 2xx status of the answer.
+	// Status is the status of the answer; 0 when none came.
 	Status int    `json:"status"`
 	Reason string `json:"reason"`
 }
 
-// recordAnswer records what a 2xx answer may have created, whether or not
-// it passes the checks: the id of every result for a login ID the request
-// sent, unless the result says success false (Report.Created), and every
-// login ID sent that no result accounts for (Report.MaybeCreated). Results
-// for login IDs nobody sent are left alone: deleting by their id could
-// remove someone else's user.
+// recordAnswer records what a request may have created, whether or not its
+// answer passes the checks: from a 2xx answer, see recordResults; from a 5xx
+// answer or none, every login ID sent (Report.MaybeCreated), since the
+// server may have failed or the answer been lost after the users were
+// created. A request that got no connection was never sent: it created
+// nobody.
 func (r *caseRun) recordAnswer(ex *Exchange) {
-	if ex.Status < 200 || ex.Status > 299 {
-		return
-	}
 	sent := requestLoginIDs(ex.RequestBody)
 	if len(sent) == 0 {
 		return
 	}
+	var reason string
+	switch {
+	case ex.Status >= 200 && ex.Status <= 299:
+		r.recordResults(ex, sent)
+		return
+	case ex.Status >= 500 && ex.Status <= 599:
+		reason = fmt.Sprintf("the %d answer does not say whether it was created", ex.Status)
+	case ex.Status == 0 && ex.connected:
+		reason = "no answer: " + clip(ex.Error, 200)
+	default:
+		return
+	}
+	for _, name := range sent {
+		r.s.recordMaybe(MaybeCreated{LoginID: name, Case: r.c.Name, Status: ex.Status, Reason: reason})
+	}
+}
+
+// recordResults records what a 2xx answer may have created: the id of
+// every result for a login ID the request sent, unless the result says
+// success false (Report.Created), and every login ID sent that no result
+// accounts for (Report.MaybeCreated). Results for login IDs nobody sent are
+// left alone: deleting by their id could remove someone else's user.
+func (r *caseRun) recordResults(ex *Exchange, sent []string) {
 	results, whole := readResults(ex.ResponseBody)
 	accounted, noID := make(map[string]bool), make(map[string]bool)
 	for i, res := range results {
@@ -55,12 +77,10 @@ func (r *caseRun) recordAnswer(ex *Exchange) {
 			noID[name] = true
 		}
 	}
-	listed := make(map[string]bool)
 	for _, name := range sent {
-		if listed[name] || (accounted[name] && !noID[name]) {
+		if accounted[name] && !noID[name] {
 			continue
 		}
-		listed[name] = true
 		reason := fmt.Sprintf("the %d answer has no result for it", ex.Status)
 		switch {
 		case noID[name]:
@@ -68,7 +88,7 @@ func (r *caseRun) recordAnswer(ex *Exchange) {
 		case !whole:
 			reason = fmt.Sprintf("the %d answer is not a whole JSON array of results", ex.Status)
 		}
-		r.s.report.MaybeCreated = append(r.s.report.MaybeCreated, MaybeCreated{LoginID: name, Case: r.c.Name, Status: ex.Status, Reason: reason})
+		r.s.recordMaybe(MaybeCreated{LoginID: name, Case: r.c.Name, Status: ex.Status, Reason: reason})
 	}
 }
 
@@ -78,6 +98,19 @@ func (s *suite) recordCreated(u CreatedUser) {
 		return
 	}
 	s.report.Created = append(s.report.Created, u)
+}
+
+// recordMaybe adds m to the report's maybe-created login IDs, unless the
+// login ID is listed already, as created or maybe created: a server that
+// holds a login ID refuses it again, and one lookup finds it. Login IDs
+// compare without regard to case, as the mock compares them.
+func (s *suite) recordMaybe(m MaybeCreated) {
+	same := func(id string) bool { return strings.EqualFold(id, m.LoginID) }
+	if slices.ContainsFunc(s.report.Created, func(c CreatedUser) bool { return same(c.LoginID) }) ||
+		slices.ContainsFunc(s.report.MaybeCreated, func(c MaybeCreated) bool { return same(c.LoginID) }) {
+		return
+	}
+	s.report.MaybeCreated = append(s.report.MaybeCreated, m)
 }
 
 // requestLoginIDs returns the string login IDs of a request body, valid or

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ncpmock/ncpmock/contracttest"
 	"github.com/ncpmock/ncpmock/mock"
@@ -81,7 +84,7 @@ func TestUsersOfBrokenAnswersAreCleanedUp(t *testing.T) {
 		var out bytes.Buffer
 		contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{ListAll: true})
 		m := report.MaybeCreated[0]
-		want := fmt.Sprintf("MAYBE CREATED: %d login IDs answered 2xx without a user ID to delete by; look them up by login ID:\n  %s (%s: the 200 answer has no result for it)\n",
+		want := fmt.Sprintf("MAYBE CREATED: %d login IDs got no answer with a user ID to delete them by; look them up by login ID:\n  %s (%s: the 200 answer has no result for it)\n",
 			len(report.MaybeCreated), m.LoginID, m.Case)
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
@@ -183,5 +186,86 @@ func TestJSONListsAreNeverNull(t *testing.T) {
 		if !strings.Contains(js.String(), want) {
 			t.Errorf("JSON report lacks %s:\n%s", want, js.String())
 		}
+	}
+}
+
+// typicalLoginIDs are the login IDs positive/typical sends in a run with
+// run ID "mc": the generator counts users from 1.
+var typicalLoginIDs = []string{"ncpmock-mc-1@example.com", "ncpmock-mc-2@example.com", "ncpmock-mc-3@example.com"}
+
+// unansweredTests are requests that may create users and get no usable
+// answer: the mock applies the fault to positive/typical's request only.
+var unansweredTests = []struct {
+	name    string
+	kind    string
+	params  map[string]any
+	timeout time.Duration
+	status  int    // of the answer, 0 for none
+	reason  string // the start of each maybe-created reason
+	created bool   // whether the mock creates the users
+}{
+	{"reset after creating", mock.KindReset, map[string]any{"created": true}, 0, 0, "no answer: ", true},
+	{"empty after creating", mock.KindEmpty, map[string]any{"created": true}, 0, 0, "no answer: ", true},
+	{"reset", mock.KindReset, nil, 0, 0, "no answer: ", false},
+	{"latency over the timeout", mock.KindLatency, map[string]any{"delay": "5s"}, time.Second, 0, "no answer: ", false},
+	{"503", mock.KindStatus, map[string]any{"status": 503}, 0, 503, "the 503 answer does not say", false},
+	{"truncated 200", mock.KindTruncated, map[string]any{"bytes": 20}, 0, 200, "the 200 answer is not a whole", true},
+}
+
+// faultOnTypical returns a mock that applies a fault of kind to the first
+// request that sends typicalLoginIDs[0].
+func faultOnTypical(t *testing.T, kind string, params map[string]any) *mocktest.Server {
+	t.Helper()
+	fault, err := mock.NewFault(kind, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := mock.Rule{Fault: fault, Match: mock.Match{LoginID: "^" + regexp.QuoteMeta(typicalLoginIDs[0]) + "$"}, Times: 1}
+	return mocktest.NewServer(t, mock.Config{Faults: []mock.Rule{rule}})
+}
+
+// TestUnansweredRequestsAreMaybeCreated: the login IDs of a request that
+// got no answer, a cut answer or a 5xx are listed as maybe created, with the
+// case, the status and why; no user the mock holds goes unlisted.
+func TestUnansweredRequestsAreMaybeCreated(t *testing.T) {
+	for _, tc := range unansweredTests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := faultOnTypical(t, tc.kind, tc.params)
+			report, _ := contracttest.Check(context.Background(), srv.URL,
+				contracttest.Config{RunID: "mc", Timeout: tc.timeout, ReproDir: t.TempDir()}, nil)
+			for _, id := range typicalLoginIDs {
+				i := slices.IndexFunc(report.MaybeCreated, func(m contracttest.MaybeCreated) bool { return m.LoginID == id })
+				if i < 0 {
+					t.Errorf("%s is not listed as maybe created; listed: %+v", id, report.MaybeCreated)
+					continue
+				}
+				if m := report.MaybeCreated[i]; m.Case != "positive/typical" || m.Status != tc.status || !strings.HasPrefix(m.Reason, tc.reason) {
+					t.Errorf("got %+v, want case positive/typical, status %d, reason %q...", m, tc.status, tc.reason)
+				}
+			}
+			listed := map[string]bool{}
+			for _, u := range report.Created {
+				listed[u.LoginID] = true
+			}
+			for _, m := range report.MaybeCreated {
+				listed[m.LoginID] = true
+			}
+			for _, id := range storedLoginIDs(t, srv.URL) {
+				if !listed[id] {
+					t.Errorf("the mock holds %s, which the report lists neither as created nor as maybe created", id)
+				}
+			}
+		})
+	}
+}
+
+// TestRefusedConnectionsCreateNobody: a request that got no connection was
+// never sent; its login IDs are not maybe created.
+func TestRefusedConnectionsCreateNobody(t *testing.T) {
+	url, kill := dyingMock(t)
+	kill()
+	report, err := contracttest.Check(context.Background(), url, contracttest.Config{}, nil)
+	if !errors.Is(err, contracttest.ErrUnreachable) || len(report.MaybeCreated) != 0 {
+		t.Fatalf("got %v and maybe created %+v, want ErrUnreachable and none", err, report.MaybeCreated)
 	}
 }

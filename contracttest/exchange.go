@@ -76,10 +76,10 @@ func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
 		resp.Body.Close()
 		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header, string(data)
 	}
-	ex.Duration = time.Since(start)
+	ex.Duration, ex.connected = time.Since(start), conn.got.Load()
 	if err != nil {
 		ex.Error = err.Error()
-		r.noAnswer(ex, err, conn.got.Load(), errors.Is(context.Cause(ctx), errStillDown))
+		r.noAnswer(ex, err, ex.connected, errors.Is(context.Cause(ctx), errStillDown))
 		return ex
 	}
 	r.s.reached, r.s.downSince = true, ""

@@ -133,13 +133,14 @@ func WriteSummary(w io.Writer, r *Report, opts SummaryOptions) {
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped%s in %s (seed %d)\n", p, f, s, left, round(r.Duration), r.Seed)
 }
 
-// writeMaybeCreated writes the login IDs that 2xx answers may have created
-// without an id to delete them by (all of them when listAll, else a count).
+// writeMaybeCreated writes the login IDs that requests may have created
+// without an answer that gives an id to delete them by (all of them when
+// listAll, else a count).
 func writeMaybeCreated(w io.Writer, maybe []MaybeCreated, listAll bool, listsThem string) {
 	if len(maybe) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "MAYBE CREATED: %s answered 2xx without a user ID to delete by", plural(len(maybe), "login ID"))
+	fmt.Fprintf(w, "MAYBE CREATED: %s got no answer with a user ID to delete them by", plural(len(maybe), "login ID"))
 	if !listAll {
 		fmt.Fprintln(w, "; "+listsThem)
 		return

@@ -39,8 +39,9 @@ type Report struct {
 	// run sent, whether or not the answer passed its checks. Check leaves it
 	// empty, not nil, when nobody was created: the JSON has [], never null.
 	Created []CreatedUser `json:"created"`
-	// MaybeCreated lists the login IDs a 2xx answer may have created
-	// without an id to read: they are to be looked up by login ID.
+	// MaybeCreated lists the login IDs a request may have created without
+	// an answer that gives an id to delete them by (see MaybeCreated): they
+	// are to be looked up by login ID, as Config.Cleanup does.
 	MaybeCreated []MaybeCreated `json:"maybeCreated"`
 	// Cleanup is what deleting them gave, when Config.Cleanup asked for it.
 	Cleanup *CleanupResult `json:"cleanup,omitempty"`
@@ -84,6 +85,9 @@ type Exchange struct {
 	ResponseBody   string        `json:"responseBody,omitempty"`
 	Error          string        `json:"error,omitempty"`
 	Duration       time.Duration `json:"durationNs"`
+	// connected is whether the request got a connection: one that got none
+	// was never sent, and created nobody.
+	connected bool
 }
 
 // Failure is one failed check. It is an error.
