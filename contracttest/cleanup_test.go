@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncpmock/ncpmock/apigw"
 	"github.com/ncpmock/ncpmock/contracttest"
 	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/mock/mocktest"
@@ -99,5 +100,94 @@ func TestCleanupReportsWhatItCouldNotDelete(t *testing.T) {
 				t.Errorf("summary does not list the users left: %s", out.String())
 			}
 		})
+	}
+}
+
+// TestCleanupReportsLookupsItCouldNotMake runs against a mock whose first
+// two bulk answers are lost after it created the users, behind a GET /users
+// that cannot answer the lookups: each maybe-created login ID is listed
+// with why it could not be looked up, and after three lookups in a row that
+// got no answer, the rest are not tried.
+func TestCleanupReportsLookupsItCouldNotMake(t *testing.T) {
+	lost, err := mock.NewFault(mock.KindReset, map[string]any{"created": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hangUp := func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		lookup  http.HandlerFunc
+		reasons []string // of the first failure, and of the last
+	}{
+		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }, []string{"answered 500: boom", "answered 500: boom"}},
+		{"not a page", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`[]`)) }, []string{"is not a page of users", "is not a page of users"}},
+		{"no items", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"totalItems":0}`)) }, []string{"is not a page of users", "is not a page of users"}},
+		{"more pages", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"page":0,"totalItems":25,"hasNext":true,"items":[{"userId":"x","loginId":"someone-else@example.com"}]}`))
+		}, []string{"25 users match, and the first page (1) does not hold it", "25 users match"}},
+		{"no answer", hangUp, []string{"EOF", "not looked up: the 3 lookups before it got no answer"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := mock.New(mock.Config{Faults: []mock.Rule{{Fault: lost, Times: 2}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mux := http.NewServeMux()
+			mux.Handle("/", m)
+			mux.Handle("GET /api/v1/users", tc.lookup)
+			ts := httptest.NewServer(mux)
+			defer ts.Close()
+			report, _ := contracttest.Check(context.Background(), ts.URL, contracttest.Config{Cleanup: true, ReproDir: t.TempDir()}, nil)
+			c := report.Cleanup
+			if n := len(report.MaybeCreated); n != 6 || c == nil || len(c.LookupFailed) != n || len(c.Found) != 0 || len(c.NotFound) != 0 {
+				t.Fatalf("maybe created %d, cleanup %+v; want 6, none found, every lookup failed", n, c)
+			}
+			first, last := c.LookupFailed[0], c.LookupFailed[len(c.LookupFailed)-1]
+			if first.LoginID != report.MaybeCreated[0].LoginID || first.Case != "positive/typical" ||
+				!strings.Contains(first.Reason, tc.reasons[0]) || !strings.Contains(last.Reason, tc.reasons[1]) {
+				t.Errorf("lookup failures %+v; want reasons %q", c.LookupFailed, tc.reasons)
+			}
+			if n := storedUsers(t, &mocktest.Server{URL: ts.URL}); n != 6 || c.Deleted != len(report.Created) {
+				t.Errorf("the mock holds %d users, cleanup deleted %d; want the 6 not found left, all %d created deleted", n, c.Deleted, len(report.Created))
+			}
+			var out bytes.Buffer
+			contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{})
+			for _, want := range []string{
+				"; looked up with GET " + ts.URL + "/api/v1/users: 0 found and deleted, 0 not found (not created), 6 not looked up\n",
+				"LOOKUP FAILED: 6 login IDs; to look them up by hand:\n  " + first.LoginID + " (positive/typical: ",
+			} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("summary lacks %q:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}
+
+// TestCleanupLooksUpSigned: the lookups are signed as the rest of the run,
+// against a mock that checks signatures on its directory too.
+func TestCleanupLooksUpSigned(t *testing.T) {
+	creds := apigw.Credentials{AccessKey: "AKCLEANUP", SecretKey: "cleanup-secret"}
+	lost, err := mock.NewFault(mock.KindReset, map[string]any{"created": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mocktest.NewServer(t, mock.Config{Faults: []mock.Rule{{Fault: lost, Times: 1}},
+		Auth: mock.AuthConfig{Mode: mock.AuthNCP, Credentials: []apigw.Credentials{creds}}})
+	signer, err := apigw.NewSigner(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, _ := contracttest.Check(context.Background(), srv.URL, contracttest.Config{Signer: signer, Cleanup: true, ReproDir: t.TempDir()}, nil)
+	if c := report.Cleanup; c == nil || len(c.Found) != 3 || len(c.LookupFailed) != 0 {
+		t.Fatalf("cleanup %+v, want the 3 users of the lost answer found", c)
+	}
+	if n := storedUsers(t, srv); n != 0 {
+		t.Errorf("the mock still holds %d users", n)
 	}
 }

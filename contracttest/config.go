@@ -70,7 +70,9 @@ type Config struct {
 	Signer *apigw.Signer
 	// Cleanup deletes, once every case has run, the users the run created,
 	// with the SSO API's POST /users/delete beside the bulk endpoint (see
-	// Report.Cleanup). Users it could not delete are reported, not failed.
+	// Report.Cleanup), and before that looks each login ID of
+	// Report.MaybeCreated up with GET /users beside it, deleting the users
+	// found. Users it could not delete or look up are reported, not failed.
 	Cleanup bool
 	// ReproDir is where request bodies too long to print are written, for the
 	// curl commands that reproduce failures; empty means a new directory

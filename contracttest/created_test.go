@@ -45,24 +45,23 @@ func storedLoginIDs(t *testing.T, url string) []string {
 	return ids
 }
 
-// checkNothingLost fails t unless every user the mock still holds after a
-// run with Cleanup is listed in the report as maybe created.
+// checkNothingLost fails t unless a run with Cleanup left the mock at url
+// no user: every created user deleted, and every maybe-created login ID
+// looked up, and its user deleted when found.
 func checkNothingLost(t *testing.T, url string, report *contracttest.Report) {
 	t.Helper()
-	maybe := make([]string, len(report.MaybeCreated))
-	for i, m := range report.MaybeCreated {
-		maybe[i] = m.LoginID
-		if m.Case == "" || m.Reason == "" || m.Status < 200 || m.Status > 299 {
-			t.Errorf("maybe created %+v: want its case, a reason and a 2xx status", m)
+	for _, m := range report.MaybeCreated {
+		if m.Case == "" || m.Reason == "" {
+			t.Errorf("maybe created %+v: want its case and a reason", m)
 		}
 	}
-	for _, id := range storedLoginIDs(t, url) {
-		if !slices.Contains(maybe, id) {
-			t.Errorf("user %s is left after the clean-up and not listed as maybe created (%d listed)", id, len(maybe))
-		}
+	if left := storedLoginIDs(t, url); len(left) != 0 {
+		t.Errorf("the mock still holds %q after the clean-up", left)
 	}
-	if c := report.Cleanup; c == nil || len(c.Failed) != 0 || c.Deleted != len(report.Created) {
-		t.Errorf("cleanup %+v, want all %d created users deleted", c, len(report.Created))
+	c := report.Cleanup
+	if c == nil || len(c.Failed) != 0 || len(c.LookupFailed) != 0 || len(c.Found)+len(c.NotFound) != len(report.MaybeCreated) ||
+		c.Deleted < len(report.Created) {
+		t.Errorf("cleanup %+v, want all %d created users deleted and all %d maybe created looked up", c, len(report.Created), len(report.MaybeCreated))
 	}
 }
 
@@ -81,11 +80,28 @@ func TestUsersOfBrokenAnswersAreCleanedUp(t *testing.T) {
 			t.Fatalf("created %d, maybe created %d; want the users of every short answer but its last", len(report.Created), len(report.MaybeCreated))
 		}
 		checkNothingLost(t, srv.URL, report)
+		c, n := report.Cleanup, len(report.MaybeCreated)
+		if len(c.Found) != n {
+			t.Errorf("found %d of %d maybe created, want all: the mock created them", len(c.Found), n)
+		}
 		var out bytes.Buffer
 		contracttest.WriteSummary(&out, report, contracttest.SummaryOptions{ListAll: true})
+		for _, want := range []string{
+			fmt.Sprintf("created %d users and found %d maybe created (login IDs ncpmock-%s-*); deleted %d with POST %s\n", len(report.Created), n, report.RunID, len(report.Created)+n, c.URL),
+			fmt.Sprintf("MAYBE CREATED: %d login IDs got no answer with a user ID to delete them by; looked up with GET %s/api/v1/users: %d found and deleted, 0 not found (not created)\n", n, srv.URL, n),
+		} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("summary lacks %q:\n%s", want, out.String())
+			}
+		}
+		// Without clean-up, the summary lists them to be looked up by hand.
+		out.Reset()
+		uncleaned := *report
+		uncleaned.Cleanup = nil
+		contracttest.WriteSummary(&out, &uncleaned, contracttest.SummaryOptions{ListAll: true})
 		m := report.MaybeCreated[0]
 		want := fmt.Sprintf("MAYBE CREATED: %d login IDs got no answer with a user ID to delete them by; look them up by login ID:\n  %s (%s: the 200 answer has no result for it)\n",
-			len(report.MaybeCreated), m.LoginID, m.Case)
+			n, m.LoginID, m.Case)
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
@@ -226,13 +242,14 @@ func faultOnTypical(t *testing.T, kind string, params map[string]any) *mocktest.
 
 // TestUnansweredRequestsAreMaybeCreated: the login IDs of a request that
 // got no answer, a cut answer or a 5xx are listed as maybe created, with the
-// case, the status and why; no user the mock holds goes unlisted.
+// case, the status and why; Cleanup looks them up, finds those the mock
+// created, and deletes them with the rest: the mock is left with no user.
 func TestUnansweredRequestsAreMaybeCreated(t *testing.T) {
 	for _, tc := range unansweredTests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := faultOnTypical(t, tc.kind, tc.params)
 			report, _ := contracttest.Check(context.Background(), srv.URL,
-				contracttest.Config{RunID: "mc", Timeout: tc.timeout, ReproDir: t.TempDir()}, nil)
+				contracttest.Config{RunID: "mc", Timeout: tc.timeout, Cleanup: true, ReproDir: t.TempDir()}, nil)
 			for _, id := range typicalLoginIDs {
 				i := slices.IndexFunc(report.MaybeCreated, func(m contracttest.MaybeCreated) bool { return m.LoginID == id })
 				if i < 0 {
@@ -243,17 +260,26 @@ func TestUnansweredRequestsAreMaybeCreated(t *testing.T) {
 					t.Errorf("got %+v, want case positive/typical, status %d, reason %q...", m, tc.status, tc.reason)
 				}
 			}
-			listed := map[string]bool{}
-			for _, u := range report.Created {
-				listed[u.LoginID] = true
+			c := report.Cleanup
+			if c == nil {
+				t.Fatal("no cleanup in the report")
 			}
-			for _, m := range report.MaybeCreated {
-				listed[m.LoginID] = true
+			var found []string
+			for _, u := range c.Found {
+				found = append(found, u.LoginID)
 			}
-			for _, id := range storedLoginIDs(t, srv.URL) {
-				if !listed[id] {
-					t.Errorf("the mock holds %s, which the report lists neither as created nor as maybe created", id)
-				}
+			want, wantNot := typicalLoginIDs, []string(nil)
+			if !tc.created {
+				want, wantNot = nil, typicalLoginIDs
+			}
+			if !slices.Equal(found, want) || !slices.Equal(c.NotFound, wantNot) || len(c.LookupFailed) != 0 {
+				t.Errorf("found %q, not found %q, lookups failed %+v; want found %q, not found %q", found, c.NotFound, c.LookupFailed, want, wantNot)
+			}
+			if c.LookupURL != srv.URL+"/api/v1/users" || len(c.Failed) != 0 || c.Deleted != len(report.Created)+len(want) {
+				t.Errorf("cleanup %+v, want lookups at %s and all %d+%d users deleted", c, srv.URL+"/api/v1/users", len(report.Created), len(want))
+			}
+			if left := storedLoginIDs(t, srv.URL); len(left) != 0 {
+				t.Errorf("the mock still holds %q", left)
 			}
 		})
 	}

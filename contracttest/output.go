@@ -102,8 +102,12 @@ func WriteSummary(w io.Writer, r *Report, opts SummaryOptions) {
 		listsThem = opts.JSONFile + " lists them"
 	}
 	if c := r.Cleanup; c != nil {
-		fmt.Fprintf(w, "created %s (login IDs ncpmock-%s-*); deleted %d with POST %s\n",
-			plural(len(r.Created), "user"), r.RunID, c.Deleted, c.URL)
+		found := ""
+		if len(c.Found) > 0 {
+			found = fmt.Sprintf(" and found %d maybe created", len(c.Found))
+		}
+		fmt.Fprintf(w, "created %s%s (login IDs ncpmock-%s-*); deleted %d with POST %s\n",
+			plural(len(r.Created), "user"), found, r.RunID, c.Deleted, c.URL)
 		if len(c.Failed) > 0 {
 			fmt.Fprintf(w, "NOT DELETED: %s; to remove them by hand:\n", plural(len(c.Failed), "user"))
 			for _, f := range c.Failed {
@@ -121,7 +125,11 @@ func WriteSummary(w io.Writer, r *Report, opts SummaryOptions) {
 			fmt.Fprintln(w, "; "+listsThem)
 		}
 	}
-	writeMaybeCreated(w, r.MaybeCreated, opts.ListAll, listsThem)
+	if c := r.Cleanup; c != nil && c.LookupURL != "" {
+		writeLookups(w, r.MaybeCreated, c)
+	} else {
+		writeMaybeCreated(w, r.MaybeCreated, opts.ListAll, listsThem)
+	}
 	p, f, s := r.Count()
 	left := ""
 	if n := r.NotRun(); n > 0 {

@@ -241,8 +241,8 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 	}
 	if s.cfg.Cleanup {
 		s.cleanup(t.Context())
-		if c := s.report.Cleanup; c != nil && len(c.Failed) > 0 {
-			t.Logf("contracttest: cleanup deleted %d of %d users; not deleted: %+v", c.Deleted, len(s.report.Created), c.Failed)
+		if c := s.report.Cleanup; c != nil && (len(c.Failed) > 0 || len(c.LookupFailed) > 0) {
+			t.Logf("contracttest: cleanup deleted %d users; not deleted: %+v; maybe created, not looked up: %+v", c.Deleted, c.Failed, c.LookupFailed)
 		}
 	}
 	s.report.Duration = time.Since(s.report.Started)

@@ -42,7 +42,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&o.json, "json", "", "write a JSON report (every failure, request and created user) to `FILE`")
 	fs.BoolVar(&o.allowWrites, "allow-writes", false, "let cases that create users run against a non-loopback target")
-	fs.BoolVar(&o.cleanup, "cleanup", false, "at the end, delete the users the run created (POST .../users/delete beside the bulk endpoint)")
+	fs.BoolVar(&o.cleanup, "cleanup", false, "at the end, delete the users the run created (POST .../users/delete beside the bulk endpoint), and those of requests that got no answer, found by login ID with GET .../users")
 	fs.StringVar(&o.loginDomain, "login-domain", contracttest.DefaultLoginDomain, "`domain` of the login IDs the run creates")
 	fs.DurationVar(&o.timeout, "timeout", contracttest.DefaultTimeout, "limit for each request")
 	fs.DurationVar(&o.maxTime, "max-response-time", 0, "fail answers slower than this (default: no limit)")
