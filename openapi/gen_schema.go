@@ -113,6 +113,14 @@ func (c *genCompiler) compile(s *openapi3.Schema, path, name string, depth int) 
 	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
 		return nil, &SchemaError{Path: path, Reason: "allOf, anyOf, oneOf and not are not supported"}
 	}
+	// Keywords the generator does not honour are refused rather than
+	// ignored, which would make valid bodies the validator rejects.
+	if s.UniqueItems {
+		return nil, &SchemaError{Path: path, Reason: "uniqueItems: true"}
+	}
+	if s.MultipleOf != nil {
+		return nil, &SchemaError{Path: path, Reason: "multipleOf " + fmtNum(*s.MultipleOf)}
+	}
 	n := &genNode{name: name, path: path, nullable: s.Nullable, enum: s.Enum,
 		maxProps: -1, maxItems: -1}
 	typ, err := schemaType(s, path)
@@ -125,7 +133,7 @@ func (c *genCompiler) compile(s *openapi3.Schema, path, name string, depth int) 
 	case openapi3.TypeString:
 		n.str, err = newStrSpec(s, path)
 	case openapi3.TypeInteger, openapi3.TypeNumber:
-		n.num = newNumSpec(s)
+		n.num, err = newNumSpec(s, typ, path)
 	case openapi3.TypeObject:
 		err = c.genObject(n, s, depth)
 	case openapi3.TypeArray:
@@ -253,7 +261,7 @@ func displayPath(p string) string {
 	return p
 }
 
-func newNumSpec(s *openapi3.Schema) *numSpec {
+func newNumSpec(s *openapi3.Schema, typ, path string) (*numSpec, error) {
 	ns := &numSpec{min: math.Inf(-1), max: math.Inf(1), exclMin: s.ExclusiveMin.IsTrue(), exclMax: s.ExclusiveMax.IsTrue()}
 	if s.Min != nil {
 		ns.min = *s.Min
@@ -267,7 +275,24 @@ func newNumSpec(s *openapi3.Schema) *numSpec {
 	if v := s.ExclusiveMax.Value; v != nil {
 		ns.max, ns.exclMax = *v, true
 	}
-	return ns
+	if lo, hi := ns.integers(); typ == openapi3.TypeInteger && lo > hi {
+		return nil, &SchemaError{Path: path, Reason: fmt.Sprintf("no integer lies between %s %s and %s %s",
+			exclusive("minimum", ns.exclMin), fmtNum(ns.min), exclusive("maximum", ns.exclMax), fmtNum(ns.max))}
+	}
+	return ns, nil
+}
+
+// integers returns the least and the greatest integer within the bounds
+// (lo > hi when there is none); an absent bound is ±Inf.
+func (ns *numSpec) integers() (lo, hi float64) {
+	lo, hi = math.Ceil(ns.min), math.Floor(ns.max)
+	if ns.exclMin && lo == ns.min {
+		lo++
+	}
+	if ns.exclMax && hi == ns.max {
+		hi--
+	}
+	return lo, hi
 }
 
 // strSpec holds the constraints of a string, read from its schema.

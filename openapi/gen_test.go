@@ -503,6 +503,15 @@ func TestNewGeneratorErrors(t *testing.T) {
 	spec := embedded(t)
 	unsupported := editedSpec(t, [2]string{"        loginId:\n          type: string\n          format: email",
 		"        loginId:\n          type: string\n          format: phone"})
+	// Keywords the generator cannot honour are refused, not ignored: a
+	// valid body with two equal items or 7 for multipleOf 5 would be
+	// rejected by the validator.
+	unique := editedSpec(t, [2]string{"maxItems: 100\n          items:\n            $ref: '#/components/schemas/UserCreate'",
+		"maxItems: 100\n          uniqueItems: true\n          items:\n            $ref: '#/components/schemas/UserCreate'"})
+	multiple := editedSpec(t, [2]string{"        apiAccessAllowed:\n          type: boolean\n",
+		"        apiAccessAllowed:\n          type: boolean\n        level:\n          type: integer\n          multipleOf: 5\n"})
+	noInteger := editedSpec(t, [2]string{"        apiAccessAllowed:\n          type: boolean\n",
+		"        apiAccessAllowed:\n          type: boolean\n        level:\n          type: integer\n          minimum: 0.25\n          maximum: 0.75\n"})
 	tests := []struct {
 		name string
 		spec *openapi.Spec
@@ -514,6 +523,9 @@ func TestNewGeneratorErrors(t *testing.T) {
 		{"locale", spec, openapi.GenConfig{Locale: "fr"}, `locale "fr"`, nil},
 		{"domain", spec, openapi.GenConfig{LoginIDDomain: "localhost"}, "format", nil},
 		{"format", unsupported, openapi.GenConfig{}, `params[].loginId: schema not supported by the generator: format "phone"`, openapi.ErrUnsupportedSchema},
+		{"uniqueItems", unique, openapi.GenConfig{}, `params: schema not supported by the generator: uniqueItems`, openapi.ErrUnsupportedSchema},
+		{"multipleOf", multiple, openapi.GenConfig{}, `params[].accessRules.level: schema not supported by the generator: multipleOf 5`, openapi.ErrUnsupportedSchema},
+		{"no integer", noInteger, openapi.GenConfig{}, `params[].accessRules.level: schema not supported by the generator: no integer lies between minimum 0.25 and maximum 0.75`, openapi.ErrUnsupportedSchema},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

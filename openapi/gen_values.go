@@ -263,12 +263,10 @@ func (c *genCtx) array(n *genNode) []any {
 
 func (c *genCtx) number(n *genNode) any {
 	ns := n.num
-	lo, hi := ns.min, ns.max
-	if ns.exclMin {
-		lo++
-	}
-	if ns.exclMax {
-		hi--
+	lo, hi := ns.integers()
+	if lo > hi {
+		// A number whose bounds hold no integer, such as 0.25 to 0.75.
+		return c.decimal(ns)
 	}
 	if math.IsInf(lo, -1) {
 		lo = math.Min(0, hi)
@@ -276,7 +274,6 @@ func (c *genCtx) number(n *genNode) any {
 	if math.IsInf(hi, 1) {
 		hi = lo + 1000
 	}
-	lo, hi = math.Ceil(lo), math.Floor(hi)
 	v := lo + float64(c.f.IntN(int(math.Min(hi-lo, 1<<30))+1))
 	switch c.st {
 	case stMaxChars, stMaxBytes:
@@ -285,6 +282,35 @@ func (c *genCtx) number(n *genNode) any {
 		v = lo
 	}
 	return int64(v)
+}
+
+// decimal makes a number between finite bounds that hold no integer: at a
+// bound (or, for an exclusive one, the nearest float inside) in boundary
+// mode, else a short decimal inside.
+func (c *genCtx) decimal(ns *numSpec) float64 {
+	inside := func(v float64) bool {
+		return (v > ns.min || !ns.exclMin && v == ns.min) && (v < ns.max || !ns.exclMax && v == ns.max)
+	}
+	switch {
+	case c.st == stMaxChars || c.st == stMaxBytes:
+		if ns.exclMax {
+			return math.Nextafter(ns.max, ns.min)
+		}
+		return ns.max
+	case c.st == stMin:
+		if ns.exclMin {
+			return math.Nextafter(ns.min, ns.max)
+		}
+		return ns.min
+	}
+	v := ns.min + (ns.max-ns.min)*(0.05+0.9*c.f.Float64())
+	for digits := 1.0; digits <= 15; digits++ {
+		p := math.Pow(10, digits)
+		if r := math.Round(v*p) / p; inside(r) {
+			return r
+		}
+	}
+	return v
 }
 
 // str makes a string for n, unique among the body's login IDs when it is
