@@ -397,8 +397,13 @@ func (c *genCtx) breakMaxBytes(n *genNode) (string, bool, string) {
 	if !sp.shaped() {
 		next, sep := c.words(n.sem, true)
 		s, ok := c.fill(next, sep, true, textSpan{t, t, sp.minLen, charsLimit(sp)})
+		if !ok {
+			// The locale's letters are too narrow (Hangul takes 3 bytes,
+			// accented Latin 2); emoji take 4.
+			s, ok = c.denseText(t, sp.minLen, charsLimit(sp))
+		}
 		return c.verdict(n, s, ok, RuleMaxBytes, fmt.Sprintf(
-			"no text of %d bytes has at most %d characters", t, sp.maxLen))
+			"no text of %d bytes has at most %d characters, at 4 bytes a character at most", t, sp.maxLen))
 	}
 	lang := sp.lang(true)
 	switch {
@@ -521,4 +526,31 @@ func (c *genCtx) mutations(v string, sem semantic) []string {
 		}
 	}
 	return out
+}
+
+// denseChars are characters of 1 to 4 bytes, for denseText.
+var denseChars = [4][]string{
+	{"a", "e", "k", "s"},
+	{"é", "ü", "ñ", "ø"},
+	{"가", "한", "글", "팀"},
+	{"😀", "🚀", "🎉", "🌱"},
+}
+
+// denseText makes text of exactly bytes bytes in as few characters as
+// possible, but at least cLo, widest first; it reports false when more than
+// cHi characters are needed, as for more than 4 bytes a character.
+func (c *genCtx) denseText(bytes, cLo, cHi int) (string, bool) {
+	chars := max(cLo, (bytes+3)/4)
+	if chars > cHi || chars > bytes {
+		return "", false
+	}
+	var b strings.Builder
+	extra := bytes - chars // bytes beyond one a character
+	for range chars {
+		w := 1 + min(3, extra)
+		extra -= w - 1
+		set := denseChars[w-1]
+		b.WriteString(set[c.f.IntN(len(set))])
+	}
+	return b.String(), true
 }

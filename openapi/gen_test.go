@@ -307,6 +307,57 @@ func TestRulesReadFromSpec(t *testing.T) {
 	}
 }
 
+// TestMaxBytesWithFewCharacters checks a byte limit that the locale's own
+// letters cannot break within the character limit (10 Hangul syllables are
+// only 30 bytes): 4-byte characters can, so the rule is isolatable, and
+// beyond 4 bytes a character it is not, saying so.
+func TestMaxBytesWithFewCharacters(t *testing.T) {
+	const dept = "maxLength: 200\n          x-max-bytes: 200\n          description: Department"
+	tests := []struct {
+		name       string
+		maxBytes   int
+		isolatable bool
+	}{
+		{"31 bytes in 10 characters", 30, true},
+		{"41 bytes in 10 characters", 40, false},
+	}
+	for _, tc := range tests {
+		limits := fmt.Sprintf("maxLength: 10\n          x-max-bytes: %d\n          description: Department", tc.maxBytes)
+		spec := editedSpec(t, [2]string{dept, limits})
+		v := specValidator(t, spec, false)
+		for _, locale := range []string{openapi.LocaleEnglish, openapi.LocaleKorean} {
+			t.Run(tc.name+" "+locale, func(t *testing.T) {
+				g := newGen(t, spec, openapi.GenConfig{Seed: 3, Locale: locale})
+				const name = "params[].userProfile.deptName/maxBytes"
+				i := slices.IndexFunc(g.Rules(), func(r openapi.Rule) bool { return r.Name == name })
+				if i < 0 {
+					t.Fatalf("no rule %s", name)
+				}
+				r := g.Rules()[i]
+				if r.Isolatable != tc.isolatable {
+					t.Fatalf("got isolatable %v (reason %q), want %v", r.Isolatable, r.Reason, tc.isolatable)
+				}
+				edge := boundary(t, g, openapi.BoundaryMaxBytes)
+				checkAccepted(t, v, edge)
+				if dept := field(t, g, edge, "deptName"); len(dept) != tc.maxBytes {
+					t.Errorf("boundary maxBytes: got deptName %q of %d bytes, want %d", dept, len(dept), tc.maxBytes)
+				}
+				if !tc.isolatable {
+					if want := "4 bytes a character"; !strings.Contains(r.Reason, want) {
+						t.Errorf("got reason %q, want one saying %q", r.Reason, want)
+					}
+					return
+				}
+				cs, err := g.Invalid(r.Name, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkRejected(t, g, v, cs)
+			})
+		}
+	}
+}
+
 // TestGenerationFollowsEditedSpec lowers limits in a copy of the YAML and
 // checks that the bodies follow, with no code change.
 func TestGenerationFollowsEditedSpec(t *testing.T) {

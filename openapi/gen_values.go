@@ -465,6 +465,10 @@ func (c *genCtx) atMaxBytes(n *genNode) (string, bool) {
 	}
 	next, sep := c.words(n.sem, true)
 	s, ok := c.fill(next, sep, true, textSpan{sp.maxBytes, sp.maxBytes, sp.minLen, charsLimit(sp)})
+	if !ok {
+		// Too few characters for the locale's letters to reach the limit.
+		s, ok = c.denseText(sp.maxBytes, sp.minLen, charsLimit(sp))
+	}
 	return s, ok && sp.ok(s, n.enum)
 }
 
