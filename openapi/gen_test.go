@@ -307,6 +307,34 @@ func TestRulesReadFromSpec(t *testing.T) {
 	}
 }
 
+// TestShortLoginIDsStayRealistic lowers loginId's maxLength below the
+// usual first.last<n>@example.com: valid login IDs still read as the
+// user's name at a reserved domain, numbered, rather than random matches
+// of the email format such as "+@8n.CL".
+func TestShortLoginIDsStayRealistic(t *testing.T) {
+	spec := editedSpec(t, [2]string{"maxLength: 60", "maxLength: 20"},
+		[2]string{"- loginId: gildong.hong@example.com", "- loginId: g.hong@example.com"},
+		[2]string{"example: gildong.hong@example.com\n        description:", "example: g.hong@example.com\n        description:"})
+	v := specValidator(t, spec, false)
+	realistic := regexp.MustCompile(`^[a-z]+(\.[a-z]+)?[0-9]+@example\.(com|org|net)$`)
+	for _, locale := range []string{openapi.LocaleEnglish, openapi.LocaleKorean} {
+		g := newGen(t, spec, openapi.GenConfig{Seed: 5, Locale: locale})
+		for range 3 {
+			cs, err := g.Valid(100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAccepted(t, v, cs)
+			checkUnique(t, cs)
+			for _, id := range cs.LoginIDs {
+				if !realistic.MatchString(id) {
+					t.Errorf("%s: got login ID %q, want a name, a number and a reserved domain", locale, id)
+				}
+			}
+		}
+	}
+}
+
 // TestMaxBytesWithFewCharacters checks a byte limit that the locale's own
 // letters cannot break within the character limit (10 Hangul syllables are
 // only 30 bytes): 4-byte characters can, so the rule is isolatable, and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -379,6 +380,9 @@ func (c *genCtx) typical(n *genNode) string {
 			break
 		}
 	}
+	if s, ok := c.shortAddress(n); ok {
+		return s
+	}
 	if sp.shaped() {
 		return c.typicalShaped(n)
 	}
@@ -390,6 +394,27 @@ func (c *genCtx) typical(n *genNode) string {
 		c.fail(n)
 	}
 	return s
+}
+
+// shortAddress shortens the person's address for a limit that the full
+// first.last form breaks: initial and last name, last name, initial, each
+// with the user's number in a login ID, which keeps it unique.
+func (c *genCtx) shortAddress(n *genNode) (string, bool) {
+	p := c.who
+	if n.sem != semLoginID && n.sem != semEmail || p == nil || p.rfirst == "" || p.rlast == "" {
+		return "", false
+	}
+	num := ""
+	if n.sem == semLoginID {
+		num = strconv.FormatUint(p.seq, 10)
+	}
+	initial := p.rfirst[:1]
+	for _, local := range []string{initial + "." + p.rlast, initial + p.rlast, p.rlast, initial} {
+		if s := local + num + "@" + p.domain; n.str.ok(s, n.enum) {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 func (c *genCtx) typicalShaped(n *genNode) string {
