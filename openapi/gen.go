@@ -247,8 +247,8 @@ func (g *Generator) checkLoginIDs() error {
 	}
 	id := g.loginID(p)
 	if broken := login.str.broken(id, login.enum); len(broken) > 0 {
-		return fmt.Errorf("login ID prefix %q and domain %q make login IDs such as %q, which break %s's %v",
-			g.cfg.LoginIDPrefix, g.cfg.LoginIDDomain, id, login.path, broken)
+		return fmt.Errorf("login ID prefix %q and domain %q make login IDs such as %q, which break %s's %s",
+			g.cfg.LoginIDPrefix, g.cfg.LoginIDDomain, id, login.path, login.str.limits(id, broken, login.enum))
 	}
 	return nil
 }

@@ -397,6 +397,31 @@ func (sp *strSpec) broken(s string, enum []any) []string {
 	return rules
 }
 
+// limits names the rules s breaks (from broken) with their limits and what
+// s has, such as "maxLength 60 (63 characters)".
+func (sp *strSpec) limits(s string, broken []string, enum []any) string {
+	parts := make([]string, len(broken))
+	for i, rule := range broken {
+		switch rule {
+		case "minLength":
+			parts[i] = fmt.Sprintf("minLength %d (%d characters)", sp.minLen, runeCount(s))
+		case "maxLength":
+			parts[i] = fmt.Sprintf("maxLength %d (%d characters)", sp.maxLen, runeCount(s))
+		case RuleMaxBytes:
+			parts[i] = fmt.Sprintf("x-max-bytes %d (%d bytes)", sp.maxBytes, len(s))
+		case "pattern":
+			parts[i] = "pattern " + sp.pattern
+		case "format":
+			parts[i] = "format " + sp.format
+		case "enum":
+			parts[i] = fmt.Sprintf("enum %v", enum)
+		default:
+			parts[i] = rule
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
 // ok reports whether s meets every constraint.
 func (sp *strSpec) ok(s string, enum []any) bool { return len(sp.broken(s, enum)) == 0 }
 

@@ -366,8 +366,8 @@ func (c *genCtx) typical(n *genNode) string {
 		s := c.candidate(n)
 		if s == "" || !sp.ok(s, n.enum) {
 			if c.err == nil {
-				c.err = fmt.Errorf("%s: login ID %q (LoginIDPrefix, the user's number, LoginIDDomain) breaks %v; shorten the prefix or the domain",
-					displayPath(n.path), s, sp.broken(s, n.enum))
+				c.err = fmt.Errorf("%s: login ID %q (LoginIDPrefix, the user's number, LoginIDDomain) breaks %s; shorten the prefix or the domain",
+					displayPath(n.path), s, sp.limits(s, sp.broken(s, n.enum), n.enum))
 			}
 		}
 		return s

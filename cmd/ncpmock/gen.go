@@ -130,6 +130,10 @@ func (o *genOptions) generator() (*openapi.Generator, error) {
 	}
 	g, err := openapi.NewGenerator(spec, openapi.GenConfig{Seed: o.seed.value(), Locale: o.locale, Strict: o.strict,
 		LoginIDPrefix: o.prefix, LoginIDDomain: o.domain})
+	var unsupported *openapi.SchemaError
+	if o.specFile != "" && errors.As(err, &unsupported) {
+		return nil, &usageError{msg: fmt.Sprintf("gen: --spec %s: %v", o.specFile, unsupported)}
+	}
 	if err != nil && (o.prefix != "" || o.domain != "") && !errors.Is(err, openapi.ErrUnsupportedSchema) {
 		// Most likely the prefix or domain makes login IDs the spec refuses.
 		return nil, &usageError{msg: "gen: --login-prefix/--login-domain: " + err.Error()}

@@ -121,6 +121,13 @@ func TestGenSameSeedSameBytes(t *testing.T) {
 }
 
 func TestGenUsageErrors(t *testing.T) {
+	// A spec the generator refuses is a mistake in --spec, as an unreadable one is.
+	unsupported := filepath.Join(t.TempDir(), "multipleof.yaml")
+	yaml := strings.Replace(string(openapi.EmbeddedYAML()), "        description:\n          type: string\n",
+		"        level:\n          type: integer\n          multipleOf: 5\n        description:\n          type: string\n", 1)
+	if err := os.WriteFile(unsupported, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -149,6 +156,8 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--spec", "/nonexistent/spec.yaml"}, "gen: --spec: load spec: open /nonexistent/spec.yaml"},
 		{[]string{"--login-prefix", "bad prefix "}, `make login IDs such as "bad prefix 1@example.com", which break params[].loginId`},
 		{[]string{"--login-domain", "localhost"}, "--login-prefix/--login-domain"},
+		{[]string{"--login-prefix", strings.Repeat("p", 50)}, "which break params[].loginId's maxLength 60 (63 characters)"},
+		{[]string{"--spec", unsupported}, "gen: --spec " + unsupported + ": params[].level: schema not supported by the generator: multipleOf 5"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
