@@ -259,6 +259,36 @@ func TestCORS(t *testing.T) {
 	}
 }
 
+// TestCORSWarningSuggestsAWorkingFlag: the warning to a refused page says
+// "allow it with --cors-origin X"; a server given X allows that page.
+func TestCORSWarningSuggestsAWorkingFlag(t *testing.T) {
+	def := mocktest.NewServer(t, mock.Config{})
+	for _, origin := range []string{"https://app.test:5173", "null", "chrome-extension://abcdefghijklmnop"} {
+		t.Run(origin, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodOptions, def.URL+"/api/v1/users/bulk", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			w := do(t, def, req).header.Get(mock.HeaderWarning)
+			_, rest, ok := strings.Cut(w, "--cors-origin ")
+			if !ok {
+				t.Fatalf("warning %q suggests no --cors-origin", w)
+			}
+			suggested, _, _ := strings.Cut(rest, " ")
+			srv, err := mocktest.Start(mock.Config{CORSOrigins: []string{suggested}})
+			if err != nil {
+				t.Fatalf("the suggested --cors-origin %s: %v", suggested, err)
+			}
+			defer srv.Close()
+			req, _ = http.NewRequest(http.MethodOptions, srv.URL+"/api/v1/users/bulk", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			if got := do(t, srv, req).header.Get("Access-Control-Allow-Origin"); got != origin {
+				t.Errorf("with --cors-origin %s: Access-Control-Allow-Origin %q, want %q", suggested, got, origin)
+			}
+		})
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
 type syncBuffer struct {
 	mu  sync.Mutex

@@ -50,7 +50,7 @@ type Config struct {
 	CaseSensitiveLoginIDs bool
 	// CORSOrigins lists the browser origins allowed to call the mock, with
 	// credentials; "*" allows any, "https://*.example.com" any under
-	// example.com. Nil allows the pages of this machine: http or https on
+	// example.com, "null" pages opened from a file. Nil allows the pages of this machine: http or https on
 	// localhost, a name under .localhost, 127.0.0.1 or [::1], any port. A
 	// refused page's answer says so in X-Ncpmock-Warning.
 	CORSOrigins []string
@@ -233,10 +233,12 @@ func (cfg *Config) setDefaults() error {
 	return nil
 }
 
-var errBadOrigin = errors.New("want * or scheme://host[:port]")
+var errBadOrigin = errors.New("want *, null or scheme://host[:port]")
 
 func checkOrigin(o string) error {
-	if o == "*" {
+	// "null" is the origin a browser sends for a page opened from a file or
+	// in a sandboxed frame; the warning to such a page suggests it.
+	if o == "*" || o == "null" {
 		return nil
 	}
 	u, err := url.Parse(o)

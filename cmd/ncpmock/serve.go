@@ -61,7 +61,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.nrnDomain, "nrn-domain", mock.DefaultNRNDomain, "NRN platform: PUB or GOV")
 	fs.BoolVar(&o.strict, "strict", false, "reject properties the spec does not declare (default: warn in X-Ncpmock-Warning)")
 	fs.BoolVar(&o.caseSensitive, "case-sensitive-login-ids", false, "treat login IDs that differ only in case as different users")
-	fs.Var(&o.corsOrigins, "cors-origin", "browser `origin` allowed by CORS, repeatable or comma-separated, * for any, https://*.example.com for any under example.com (default: this machine's pages: http or https on localhost, *.localhost, 127.0.0.1 or [::1], any port)")
+	fs.Var(&o.corsOrigins, "cors-origin", "browser `origin` allowed by CORS, repeatable or comma-separated, * for any, https://*.example.com for any under example.com, null for pages opened from a file (default: this machine's pages: http or https on localhost, *.localhost, 127.0.0.1 or [::1], any port)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "access log format on stderr: text, json or none")
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
 	o.auth.flags(fs)
