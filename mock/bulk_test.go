@@ -306,6 +306,13 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"nrn domain", mock.Config{NRNDomain: "pub"}, "NRN domain"},
 		{"body limit", mock.Config{MaxBodyBytes: -1}, "max body bytes"},
 		{"cors origin", mock.Config{CORSOrigins: []string{"localhost:3000"}}, "CORS origin"},
+		// Forms of an origin that a browser never sends: the entry would
+		// match no page, so New names the form it would have to take.
+		{"cors origin in upper case", mock.Config{CORSOrigins: []string{"HTTP://App.Example.com"}}, `"http://app.example.com"`},
+		{"cors origin with a query", mock.Config{CORSOrigins: []string{"http://localhost:5173?"}}, `"http://localhost:5173"`},
+		{"cors origin with a user", mock.Config{CORSOrigins: []string{"https://me@app.example.com"}}, `"https://app.example.com"`},
+		{"cors origin with its default port", mock.Config{CORSOrigins: []string{"https://app.example.com:443"}}, `"https://app.example.com"`},
+		{"cors origin with an empty port", mock.Config{CORSOrigins: []string{"http://localhost:"}}, `"http://localhost"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -244,6 +245,17 @@ func checkOrigin(o string) error {
 	u, err := url.Parse(o)
 	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
 		return errBadOrigin
+	}
+	// An origin is compared as the browser sends it: in lower case, without
+	// its scheme's default port and with nothing but scheme, host and port.
+	// An entry in another form would match no page.
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	switch port := u.Port(); {
+	case port == "", scheme == "http" && port == "80", scheme == "https" && port == "443":
+		host = strings.TrimSuffix(strings.TrimSuffix(host, port), ":")
+	}
+	if want := scheme + "://" + host; o != want {
+		return fmt.Errorf("%w; browsers send this origin as %q, which the entry as written never matches", errBadOrigin, want)
 	}
 	return nil
 }
