@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,6 +154,7 @@ func deref(s *string) string {
 // a page of size users at a time.
 func (s *Server) listUsers(c echo.Context) error {
 	q := c.Request().URL.Query()
+	warnUnknownQuery(c, q, "GET /users", "page", "size", "searchColumn", "searchWord")
 	page, size, column, word, err := listQuery(q)
 	if err != nil {
 		return err
@@ -178,6 +181,33 @@ func (s *Server) listUsers(c echo.Context) error {
 		HasPrevious: page > 0, HasNext: page < pages-1,
 		Items: matches,
 	})
+}
+
+// RuleUnknownParameter is the rule of a warning about a query parameter
+// that a directory operation does not read.
+const RuleUnknownParameter = "unknownParameter"
+
+// warnUnknownQuery warns of each query parameter of q that the operation op
+// does not read, in known: it changes nothing in the answer, which would
+// otherwise not show that pageSize was meant as size. Echo's pretty, which
+// indents the answer, is read by every operation.
+func warnUnknownQuery(c echo.Context, q url.Values, op string, known ...string) {
+	reads := known[0]
+	if n := len(known); n > 1 {
+		reads = strings.Join(known[:n-1], ", ") + " and " + known[n-1]
+	}
+	var warnings []openapi.Problem
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if name == "pretty" || slices.Contains(known, name) {
+			continue
+		}
+		msg := fmt.Sprintf("is not a query parameter of %s, which reads %s; it is ignored", op, reads)
+		if i := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, name) }); i >= 0 {
+			msg += fmt.Sprintf(" (did you mean %q?)", known[i])
+		}
+		warnings = append(warnings, openapi.Problem{Field: name, Rule: RuleUnknownParameter, Message: msg})
+	}
+	addWarnings(c.Response().Header(), warnings)
 }
 
 // listQuery reads and checks the query of GET /users.
@@ -372,6 +402,7 @@ func (s *Server) deleteIDs(ctx context.Context, ids []string) ([]DeleteResult, e
 // the spec's loginId rules (or it is invalid@fail.ncpmock.test).
 func (s *Server) checkLoginID(c echo.Context) error {
 	q := c.Request().URL.Query()
+	warnUnknownQuery(c, q, "GET /users/check-login-id", "loginId")
 	if !q.Has("loginId") {
 		return &openapi.ValidationError{Problems: []openapi.Problem{{Field: "loginId", Rule: "required",
 			Message: "the query parameter loginId is required"}}}

@@ -551,3 +551,34 @@ func TestDirectoryOnlyBulkFaultRefused(t *testing.T) {
 		t.Fatalf("partial on %s/*: %v", apiBase, err)
 	}
 }
+
+// TestDirectoryWarnsOfUnknownQueryParameters: a query parameter the
+// operation does not read (pageSize for size, a lower-case loginid) changes
+// nothing in the answer, so the answer says it was ignored, as the bulk
+// endpoint says of a property the spec does not declare.
+func TestDirectoryWarnsOfUnknownQueryParameters(t *testing.T) {
+	s := newTestServer(t, Config{Seed: 5})
+	createOK(t, s, bulkBody("kim@example.com"))
+	tests := []struct {
+		target string
+		want   []string // every warning, in order; none for nil
+	}{
+		{apiBase + "/users?page=0&size=5&searchColumn=loginId&searchWord=kim", nil},
+		{apiBase + "/users?pageSize=5", []string{`pageSize: unknownParameter: is not a query parameter of GET /users, which reads page, size, searchColumn and searchWord; it is ignored`}},
+		{apiBase + "/users?Size=5&sort=loginId", []string{
+			`Size: unknownParameter: is not a query parameter of GET /users, which reads page, size, searchColumn and searchWord; it is ignored (did you mean "size"?)`,
+			`sort: unknownParameter: is not a query parameter of GET /users, which reads page, size, searchColumn and searchWord; it is ignored`}},
+		{apiBase + "/users?size=0&limit=5", []string{`limit: unknownParameter: is not a query parameter of GET /users, which reads page, size, searchColumn and searchWord; it is ignored`}},
+		{apiBase + "/users/check-login-id?loginId=kim@example.com", nil},
+		{apiBase + "/users/check-login-id?loginId=lee@example.com&email=lee@example.com", []string{`email: unknownParameter: is not a query parameter of GET /users/check-login-id, which reads loginId; it is ignored`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.target, func(t *testing.T) {
+			rec := do(t, s, http.MethodGet, tc.target, "")
+			got := rec.Header().Values(HeaderWarning)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("warnings %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
