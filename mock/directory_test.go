@@ -582,3 +582,43 @@ func TestDirectoryWarnsOfUnknownQueryParameters(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleWithAMethodItNeverMeetsRefused: a rule without match.path acts on
+// the bulk endpoint, which takes only POST, and a partial or contract-break
+// acts on its results: match.method GET on either could never fire, so it is
+// refused when added, naming the method, as a path that does not reach is.
+func TestRuleWithAMethodItNeverMeetsRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		rule string
+		want string // "" when the rule is accepted
+	}{
+		{"status, GET, no path", `{"fault":"status","params":{"status":503},"match":{"method":"GET"}}`,
+			`match.method "GET" never fires without match.path: a rule without it acts on POST /api/v1/users/bulk or /users/bulk only`},
+		{"partial, DELETE, directory prefix", `{"fault":"partial","params":{"fraction":0.5},"match":{"method":"delete","path":"/api/v1/*"}}`,
+			`partial acts on the results of POST /api/v1/users/bulk or /users/bulk only; match.method "delete" does not reach it`},
+		{"status, post in lower case, no path", `{"fault":"status","params":{"status":503},"match":{"method":"post"}}`, ""},
+		{"status, GET, the list", `{"fault":"status","params":{"status":503},"match":{"method":"GET","path":"/api/v1/users"}}`, ""},
+		{"partial, POST, prefix", `{"fault":"partial","params":{"fraction":0.5},"match":{"method":"POST","path":"/api/v1/*"}}`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, Config{})
+			rec := do(t, s, http.MethodPost, PathAdminFaults, tc.rule)
+			if tc.want == "" {
+				if rec.Code != http.StatusCreated {
+					t.Fatalf("got %d %s, want 201", rec.Code, rec.Body)
+				}
+				return
+			}
+			if rec.Code != http.StatusBadRequest || !strings.Contains(gatewayErr(t, rec.Body.Bytes()).Details, tc.want) {
+				t.Fatalf("got %d %s, want 400 with %q", rec.Code, rec.Body, tc.want)
+			}
+		})
+	}
+	rule := Rule{ID: "g", Fault: &StatusFault{Status: 503}, Match: Match{Method: http.MethodGet}}
+	var fe *FaultError
+	if _, err := New(Config{Faults: []Rule{rule}}); !errors.As(err, &fe) {
+		t.Fatalf("New: got %v, want a *FaultError", err)
+	}
+}

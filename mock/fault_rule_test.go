@@ -77,7 +77,7 @@ func TestMatchers(t *testing.T) {
 	}{
 		{"zero match", Match{}, "POST", bulkPath, nil, 503},
 		{"method", Match{Method: "post"}, "POST", bulkPath, nil, 503},
-		{"other method", Match{Method: "GET"}, "POST", bulkPath, nil, 200},
+		{"other method", Match{Method: "DELETE", Path: "/api/v1/*"}, "POST", bulkPath, nil, 200},
 		{"exact path", Match{Path: bulkPath}, "POST", bulkPath, nil, 503},
 		{"other path", Match{Path: "/users/bulk"}, "POST", bulkPath, nil, 200},
 		{"path prefix", Match{Path: "/api/v1/*"}, "POST", bulkPath, nil, 503},

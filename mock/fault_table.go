@@ -80,11 +80,27 @@ func (t *faultTable) add(rules ...Rule) ([]Rule, error) {
 	return added, nil
 }
 
-// checkReach refuses a rule that could never fire: a fault that acts on the
-// bulk endpoint's per-user results whose match.path names no bulk path (the
-// directory's, say), which would otherwise sit in the table at 0 hits.
+// checkReach refuses a rule that could never fire, which would otherwise
+// sit in the table at 0 hits: a rule without match.path (the bulk endpoint,
+// POST only) whose match.method is another, and a fault that acts on the
+// bulk endpoint's per-user results whose match.method is not POST or whose
+// match.path names no bulk path (the directory's, say).
 func (t *faultTable) checkReach(c *compiledRule) error {
-	if !bulkOnly(c.rule.Fault.Kind()) || c.rule.Match.Path == "" || t.bulkPaths == nil {
+	if t.bulkPaths == nil {
+		return nil
+	}
+	bulkPaths := strings.Join(t.bulkPaths, " or ")
+	otherMethod := c.method != "" && c.method != http.MethodPost
+	switch {
+	case otherMethod && c.rule.Match.Path == "":
+		return fmt.Errorf("match.method %q never fires without match.path: a rule without it acts on POST %s only; name the directory's path in match.path to fault it",
+			c.rule.Match.Method, bulkPaths)
+	case !bulkOnly(c.rule.Fault.Kind()):
+		return nil
+	case otherMethod:
+		return fmt.Errorf("%s acts on the results of POST %s only; match.method %q does not reach it",
+			c.rule.Fault.Kind(), bulkPaths, c.rule.Match.Method)
+	case c.rule.Match.Path == "":
 		return nil
 	}
 	for _, p := range t.bulkPaths {
@@ -93,7 +109,7 @@ func (t *faultTable) checkReach(c *compiledRule) error {
 		}
 	}
 	return fmt.Errorf("%s acts on the results of POST %s only; match.path %q does not reach it",
-		c.rule.Fault.Kind(), strings.Join(t.bulkPaths, " or "), c.rule.Match.Path)
+		c.rule.Fault.Kind(), bulkPaths, c.rule.Match.Path)
 }
 
 func (t *faultTable) freeID(taken map[string]bool) string {
