@@ -222,10 +222,12 @@ func TestHTTPServerShutdownWithFaultsInFlight(t *testing.T) {
 
 // TestFaultWaitsDoNotCountAgainstWriteTimeout: a latency and a slow body
 // three times longer than the write timeout still get their answers out.
+// The timeout is long enough that writing the answer after the wait fits
+// in it on a loaded machine under -race (100 ms did not, once).
 func TestFaultWaitsDoNotCountAgainstWriteTimeout(t *testing.T) {
 	s := newTestServer(t, Config{})
-	_, url := serveHTTP(t, s, Limits{WriteTimeout: 100 * time.Millisecond})
-	for _, fault := range []string{"latency=300ms", "slow-body=300ms; chunks=3"} {
+	_, url := serveHTTP(t, s, Limits{WriteTimeout: 400 * time.Millisecond})
+	for _, fault := range []string{"latency=1200ms", "slow-body=1200ms; chunks=3"} {
 		a := receive(t, postAsync(t, url, fault), fault)
 		if a.err != nil {
 			t.Fatalf("%s: got error %v, want the answer", fault, a.err)
