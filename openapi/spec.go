@@ -7,6 +7,7 @@ package openapi
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -43,6 +44,46 @@ type Spec struct {
 	bases  []string // path prefixes of the document's servers, such as /api/v1
 	// formats are the string formats registered with the document.
 	formats map[string]regexpFormat
+	// warnings say what is wrong in the document without keeping it from
+	// being used (Warnings).
+	warnings []string
+}
+
+// SpecError is a document that is no valid OpenAPI 3 document: its Error is
+// one line, without the schema that kin-openapi prints after the reason.
+type SpecError struct {
+	// Err is kin-openapi's error.
+	Err error
+}
+
+// Error says, in one line, where the document is invalid and why.
+func (e *SpecError) Error() string { return "invalid OpenAPI document: " + oneLine(e.Err) }
+
+// Unwrap returns kin-openapi's error.
+func (e *SpecError) Unwrap() error { return e.Err }
+
+// oneLine is kin-openapi's message of a document error, cut before the
+// schema it appends on lines of their own, with the value it judged, the
+// path to that value and the keyword that failed where it names them.
+func oneLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		if ptr := se.JSONPointer(); len(ptr) > 0 {
+			msg += " at /" + strings.Join(ptr, "/")
+		}
+		if v, err := json.Marshal(se.Value); err == nil && se.Value != nil {
+			msg += fmt.Sprintf(" (value %s)", clip(string(v)))
+		}
+	}
+	return msg
+}
+
+// Warnings says what is wrong in the document without keeping it from
+// being used, one line each: an example that breaks its own schema (after
+// an edited limit, say). None for the embedded spec.
+func (s *Spec) Warnings() []string {
+	return slices.Clone(s.warnings)
 }
 
 // ErrSpecNotLoaded is matched by the error of NewValidator, NewGenerator and
@@ -86,12 +127,18 @@ func Load(data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
+	// Examples are checked apart: ncpmock reads none of them, so an example
+	// that an edited limit has left behind is a warning, not a refusal.
+	if err := doc.Validate(loader.Context, openapi3.DisableExamplesValidation()); err != nil {
+		return nil, &SpecError{Err: err}
+	}
+	var warnings []string
 	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("invalid OpenAPI document: %w", err)
+		warnings = append(warnings, "an example breaks its schema (ncpmock uses no example, but /openapi.yaml serves it as written): "+oneLine(err))
 	}
 	formats := formatValidators()
 	registerFormats(doc, formats)
-	s := &Spec{raw: append([]byte(nil), data...), doc: doc, formats: formats}
+	s := &Spec{raw: append([]byte(nil), data...), doc: doc, formats: formats, warnings: warnings}
 	if err := s.findOperation(); err != nil {
 		return nil, err
 	}

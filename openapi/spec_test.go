@@ -68,6 +68,41 @@ func TestLoadRejects(t *testing.T) {
 	}
 }
 
+// TestLoadEditedLimitBelowExample: a limit edited below the spec's own
+// example leaves a spec that works, with one warning line naming the
+// broken rule and the value; a schema error is still refused, in one line.
+func TestLoadEditedLimitBelowExample(t *testing.T) {
+	yaml := string(openapi.EmbeddedYAML())
+	if w := mustLoad(t, yaml).Warnings(); len(w) != 0 {
+		t.Errorf("the embedded spec has warnings %q", w)
+	}
+	// loginId's example, gildong.hong@example.com, has 24 characters.
+	edited := strings.Replace(yaml, "minLength: 3\n          maxLength: 60", "minLength: 3\n          maxLength: 20", 1)
+	if edited == yaml {
+		t.Fatal("loginId's maxLength is not where the test expects it")
+	}
+	w := mustLoad(t, edited).Warnings()
+	if len(w) != 1 || strings.Contains(w[0], "\n") || !strings.Contains(w[0], `maximum string length is 20 (value "gildong.hong@example.com")`) {
+		t.Errorf("warnings %q, want one line naming the rule and the value", w)
+	}
+
+	broken := strings.Replace(yaml, "minLength: 3\n          maxLength: 60", "minLength: 3\n          maxLength: 60\n          default: 5", 1)
+	_, err := openapi.Load([]byte(broken))
+	var se *openapi.SpecError
+	if !errors.As(err, &se) || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "invalid default: value must be a string (value 5)") {
+		t.Errorf("got %q, want a one-line *SpecError naming the default", err)
+	}
+}
+
+func mustLoad(t *testing.T, yaml string) *openapi.Spec {
+	t.Helper()
+	s, err := openapi.Load([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestLoadFileMissing(t *testing.T) {
 	_, err := openapi.LoadFile("testdata/does-not-exist.yaml")
 	if err == nil || !strings.Contains(err.Error(), "does-not-exist.yaml") {

@@ -69,7 +69,7 @@ func gen(ctx context.Context, e *env, o *genOptions) error {
 		return err
 	}
 	seedGiven := o.seed.set
-	g, err := o.generator()
+	g, err := o.generator(e)
 	if err != nil {
 		return err
 	}
@@ -118,8 +118,8 @@ func (o *genOptions) check() error {
 	return nil
 }
 
-func (o *genOptions) generator() (*openapi.Generator, error) {
-	spec, err := loadSpecFlag("gen", o.specFile)
+func (o *genOptions) generator(e *env) (*openapi.Generator, error) {
+	spec, err := loadSpecFlag(e, "gen", o.specFile)
 	if err != nil {
 		return nil, err
 	}

@@ -215,6 +215,30 @@ func TestGenOutFileAndSpec(t *testing.T) {
 	}
 }
 
+// TestGenSpecWarnings: a spec whose example breaks an edited limit is used,
+// and the warning goes to stderr, one line.
+func TestGenSpecWarnings(t *testing.T) {
+	yaml := strings.Replace(string(openapi.EmbeddedYAML()), "minLength: 3\n          maxLength: 60", "minLength: 3\n          maxLength: 20", 1)
+	specPath := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(specPath, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr := mustGen(t, "--spec", specPath, "--users", "3", "--seed", "1")
+	var body openapi.BulkRequest
+	if err := json.Unmarshal([]byte(stdout), &body); err != nil || len(body.Params) != 3 {
+		t.Fatalf("got %q (%v), want a body of 3 users", clip(stdout), err)
+	}
+	for _, u := range body.Params {
+		if len(u.LoginID) > 20 {
+			t.Errorf("login ID %q is over the edited maxLength 20", u.LoginID)
+		}
+	}
+	want := "ncpmock: gen: --spec " + specPath + ": warning: an example breaks its schema"
+	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], "maximum string length is 20") {
+		t.Errorf("stderr %q, want a first line starting %q", stderr, want)
+	}
+}
+
 // TestGenCSV reads the CSV back: a header, then one row per user, more rows
 // than one body may hold when asked.
 func TestGenCSV(t *testing.T) {

@@ -232,7 +232,7 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		return cfg, err
 	}
 	cfg.Auth = auth
-	if cfg.Spec, err = loadSpecFlag("serve", o.specFile); err != nil {
+	if cfg.Spec, err = loadSpecFlag(e, "serve", o.specFile); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

@@ -36,14 +36,18 @@ func specFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 
 // loadSpecFlag loads the spec file a command's --spec names, nil for none. A
 // file that cannot be read or is no valid spec is a mistake on the command
-// line (exit 2), for every command that takes --spec.
-func loadSpecFlag(command, path string) (*openapi.Spec, error) {
+// line (exit 2), for every command that takes --spec. What is wrong in a
+// spec that can be used (Spec.Warnings) is written to stderr, a line each.
+func loadSpecFlag(e *env, command, path string) (*openapi.Spec, error) {
 	if path == "" {
 		return nil, nil
 	}
 	spec, err := openapi.LoadFile(path)
 	if err != nil {
 		return nil, &usageError{msg: fmt.Sprintf("%s: --spec: %v", command, err)}
+	}
+	for _, w := range spec.Warnings() {
+		fmt.Fprintf(e.stderr, "ncpmock: %s: --spec %s: warning: %s\n", command, path, w)
 	}
 	return spec, nil
 }

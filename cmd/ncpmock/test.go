@@ -60,7 +60,7 @@ func testFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 }
 
 func contractTest(ctx context.Context, e *env, o *testOptions) error {
-	cfg, err := o.config()
+	cfg, err := o.config(e)
 	if err != nil {
 		return err
 	}
@@ -108,13 +108,13 @@ func contractTest(ctx context.Context, e *env, o *testOptions) error {
 
 // config is the contracttest.Config of the flags, with the --spec file
 // loaded.
-func (o *testOptions) config() (contracttest.Config, error) {
+func (o *testOptions) config(e *env) (contracttest.Config, error) {
 	cfg := contracttest.Config{
 		Seed: o.seed.value(), Only: o.only, Skip: o.skip, AllowWrites: o.allowWrites, Cleanup: o.cleanup,
 		LoginDomain: o.loginDomain, Timeout: o.timeout, MaxResponseTime: o.maxTime,
 		MemberNo: o.memberNo, NRNDomain: o.nrnDomain, RunID: o.runID, ReproDir: o.reproDir,
 	}
-	spec, err := loadSpecFlag("test", o.specFile)
+	spec, err := loadSpecFlag(e, "test", o.specFile)
 	cfg.Spec = spec
 	return cfg, err
 }
