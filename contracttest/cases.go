@@ -20,6 +20,10 @@ const (
 	// Semantic cases check behaviour of this endpoint over several requests,
 	// such as duplicate login IDs.
 	Semantic Kind = "semantic"
+	// Auth cases send a valid request that is not signed, or signed badly:
+	// each must be refused with the API Gateway's 401, errorCode "200".
+	// They run only when Config.Signer is set.
+	Auth Kind = "auth"
 )
 
 // Case is one scenario of the suite.
@@ -29,6 +33,9 @@ type Case struct {
 	Description string
 	// Writes is true for cases that create users on a correct server.
 	Writes bool
+	// NeedsKeys is true for cases that run only when Config.Signer is set;
+	// without it they are skipped, with the reason.
+	NeedsKeys bool
 
 	run func(r *caseRun)
 }
@@ -86,7 +93,12 @@ func buildCases(s *suite) ([]*Case, error) {
 			return nil, err
 		}
 	}
-	return cases, nil
+	// Last, so that adding them changed no body of the cases before.
+	auth, err := authCases(g)
+	if err != nil {
+		return nil, err
+	}
+	return append(cases, auth...), nil
 }
 
 func positive(name, description string, body *openapi.Case) *Case {

@@ -51,6 +51,11 @@ const (
 	// gives its status (401: "200" or "210", 404: "300", 413: "430", 429:
 	// "400", "410" or "420", 500: "900", 503: "500", 504: "510").
 	CheckErrorCode = "error_code"
+	// CheckAuthEnforced fails when a request without signature headers, or
+	// signed with a wrong secret key or a stale timestamp, is not refused
+	// with the API Gateway's 401 {"error":{"errorCode":"200",...}}
+	// (Authentication Failed).
+	CheckAuthEnforced = "auth_enforced"
 )
 
 // Checks lists every check name, in the order of the constants.
@@ -60,6 +65,6 @@ func Checks() []string {
 		CheckResponseSchemaConformance, CheckNegativeDataRejection, CheckPositiveDataAcceptance,
 		CheckResponseReceived, CheckResponseTime, CheckResultPerUser, CheckUserIDFormat,
 		CheckNRNFormat, CheckUniqueIDs, CheckDuplicateRejected, CheckDuplicateInBatch, CheckFieldErrorNamed,
-		CheckErrorCode,
+		CheckErrorCode, CheckAuthEnforced,
 	}
 }

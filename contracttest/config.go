@@ -1,7 +1,7 @@
 // Package contracttest checks a server of the NCP SSO "create users in batch"
 // endpoint, real or mock, against the contract in ncpmock's spec. It sends
-// positive, negative and semantic cases built from the spec and checks every
-// answer; a failure names the check, what was expected, what came back and a
+// positive, negative, semantic and auth cases built from the spec and checks
+// every answer; a failure names the check, what was expected, what came back and a
 // curl command that reproduces it.
 //
 // Check collects every failure into a Report, in the manner of
@@ -65,8 +65,10 @@ type Config struct {
 	// hide the redirect (307, 308).
 	Client *http.Client
 	// Signer, when set, signs every request with the API Gateway's signature
-	// v2 (wrapping Client's transport), as a real server requires. Curl
-	// commands then sign with "ncpmock sign" instead of showing signatures.
+	// v2 (wrapping Client's transport), as a real server requires, and runs
+	// the auth cases, which send requests unsigned or signed badly on
+	// purpose (without it they are skipped). Curl commands then sign with
+	// "ncpmock sign" instead of showing signatures.
 	Signer *apigw.Signer
 	// Cleanup deletes, once every case has run, the users the run created,
 	// with the SSO API's POST /users/delete beside the bulk endpoint (see
@@ -145,11 +147,19 @@ func (cfg *Config) setDefaults() error {
 		client = *cfg.Client // a copy: the caller's client is left as it was
 	}
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	if cfg.Signer != nil {
-		client.Transport = &apigw.Transport{Signer: cfg.Signer, Base: client.Transport}
-	}
 	cfg.Client = &client
 	return nil
+}
+
+// signedClient returns the client that sends the run's requests: cfg.Client
+// (as setDefaults left it), signing with cfg.Signer when it is set.
+func (cfg *Config) signedClient() *http.Client {
+	if cfg.Signer == nil {
+		return cfg.Client
+	}
+	signed := *cfg.Client
+	signed.Transport = &apigw.Transport{Signer: cfg.Signer, Base: cfg.Client.Transport}
+	return &signed
 }
 
 // NewRunID returns a run ID of 6 base-36 digits from the seed and the time,

@@ -22,6 +22,9 @@ type reproWriter struct {
 	dir    string
 	runID  string
 	signed bool // requests are signed: the command signs with ncpmock sign
+	// wrongSecret is the secret key of auth/wrong-signature, never the
+	// real one.
+	wrongSecret string
 }
 
 // curl returns a shell command that sends the request of ex again.
@@ -31,7 +34,7 @@ func (w *reproWriter) curl(caseName string, step int, ex *Exchange) string {
 	if w.signed {
 		u, err := url.Parse(ex.URL)
 		if err == nil {
-			fmt.Fprintf(&b, " $(ncpmock sign --curl --method %s --uri %s)", ex.Method, shellQuote(u.RequestURI()))
+			b.WriteString(signCommand(ex.Method, u.RequestURI(), ex.auth, w.wrongSecret))
 		}
 	}
 	keys := make([]string, 0, len(ex.RequestHeader))
@@ -40,7 +43,7 @@ func (w *reproWriter) curl(caseName string, step int, ex *Exchange) string {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if k == "Accept" || k == "User-Agent" {
+		if k == "Accept" || k == "User-Agent" || isSignatureHeader(k) {
 			continue
 		}
 		for _, v := range ex.RequestHeader[k] {

@@ -45,9 +45,10 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 // Is reports whether target is ErrUnreachable.
 func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
 
-// exchange sends one request and reads its answer, noting whether the
-// target took the connection; a request that got no answer goes to noAnswer.
-func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
+// exchange sends one request, authenticated as auth says, and reads its
+// answer, noting whether the target took the connection; a request that got
+// no answer goes to noAnswer.
+func (r *caseRun) exchange(body []byte, contentType string, auth authMode) *Exchange {
 	ctx, cancel := context.WithTimeout(r.ctx, r.s.cfg.Timeout)
 	defer cancel()
 	bound := time.Duration(0)
@@ -56,7 +57,7 @@ func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
 	}
 	ctx, conn, release := watchConn(ctx, bound)
 	defer release()
-	ex := &Exchange{Method: http.MethodPost, URL: r.s.endpoint.String(), RequestBody: string(body)}
+	ex := &Exchange{Method: http.MethodPost, URL: r.s.endpoint.String(), RequestBody: string(body), auth: auth}
 	req, err := http.NewRequestWithContext(ctx, ex.Method, ex.URL, bytes.NewReader(body))
 	if err != nil {
 		ex.Error = err.Error()
@@ -67,9 +68,14 @@ func (r *caseRun) exchange(body []byte, contentType string) *Exchange {
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "ncpmock-contracttest")
+	client := r.s.cfg.Client
+	if auth != authRun {
+		client = r.s.unsigned
+		r.s.signAs(req, auth)
+	}
 	ex.RequestHeader = redactHeaders(req.Header)
 	start := time.Now()
-	resp, err := r.s.cfg.Client.Do(req)
+	resp, err := client.Do(req)
 	if err == nil {
 		var data []byte
 		data, err = io.ReadAll(io.LimitReader(resp.Body, 16<<20))

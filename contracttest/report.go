@@ -88,6 +88,8 @@ type Exchange struct {
 	// connected is whether the request got a connection: one that got none
 	// was never sent, and created nobody.
 	connected bool
+	// auth is how the request was authenticated, for its curl command.
+	auth authMode
 }
 
 // Failure is one failed check. It is an error.

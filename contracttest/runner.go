@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 // suite is one run against one target.
 type suite struct {
 	cfg      Config
+	unsigned *http.Client // cfg.Client without the signing of cfg.Signer
 	target   string
 	endpoint *url.URL
 	loopback bool
@@ -38,13 +40,20 @@ func newSuite(target string, cfg Config) (*suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The auth cases send unsigned, or sign by themselves.
+	unsigned := cfg.Client
+	cfg.Client = cfg.signedClient()
 	s := &suite{
 		cfg:      cfg,
+		unsigned: unsigned,
 		target:   target,
 		endpoint: endpoint,
 		loopback: isLoopback(endpoint.Hostname()),
 		seenIDs:  make(map[string]string),
 		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
+	}
+	if cfg.Signer != nil {
+		s.repro.wrongSecret = wrongSecret(cfg.Signer.Credentials.SecretKey)
 	}
 	s.report = &Report{Target: target, Endpoint: endpoint.String(), Loopback: s.loopback, Seed: cfg.Seed, RunID: cfg.RunID,
 		Created: []CreatedUser{}, MaybeCreated: []MaybeCreated{}}
@@ -257,6 +266,10 @@ func (s *suite) runCase(ctx context.Context, c *Case) (*CaseResult, error) {
 		res.Status, res.SkipReason = StatusSkip, "creates users on a non-loopback target; pass --allow-writes"
 		return res, nil
 	}
+	if c.NeedsKeys && s.cfg.Signer == nil {
+		res.Status, res.SkipReason = StatusSkip, skipNoKeys
+		return res, nil
+	}
 	start := time.Now()
 	r := &caseRun{ctx: ctx, s: s, c: c, res: res}
 	c.run(r)
@@ -296,10 +309,15 @@ type caseRun struct {
 // send posts body and runs the checks every answer must pass. It returns nil
 // when no answer came.
 func (r *caseRun) send(body []byte, contentType string) *Exchange {
+	return r.sendAs(body, contentType, authRun)
+}
+
+// sendAs is send with the request authenticated as auth says.
+func (r *caseRun) sendAs(body []byte, contentType string, auth authMode) *Exchange {
 	if r.unreachable != nil || r.interrupted {
 		return nil
 	}
-	ex := r.exchange(body, contentType)
+	ex := r.exchange(body, contentType, auth)
 	r.res.Exchanges = append(r.res.Exchanges, ex)
 	r.recordAnswer(ex)
 	if ex.Error != "" {
