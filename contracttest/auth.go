@@ -78,7 +78,7 @@ func (r *caseRun) expectAuthRefused(ex *Exchange, sent string) {
 	}
 	got := describe(ex)
 	if ex.Status >= 200 && ex.Status <= 299 {
-		got = fmt.Sprintf("%d %s: the server took it (any user it created is listed for clean-up): %s",
+		got = fmt.Sprintf("%d %s: the server accepted it (any user it created is listed for clean-up): %s",
 			ex.Status, http.StatusText(ex.Status), describeBody(ex))
 	}
 	r.fail(ex, CheckAuthEnforced, fmt.Sprintf(`401 with the gateway's error {"error":{"errorCode":"200",...}} (Authentication Failed) for %s`, sent), got)

@@ -113,7 +113,7 @@ func TestAuthCasesFailWhenTheServerChecksNothing(t *testing.T) {
 			t.Fatalf("case %s: %s with %d failures, want 1", c.Name, c.Status, len(c.Failures))
 		}
 		f := c.Failures[0]
-		if f.Check != contracttest.CheckAuthEnforced || !strings.HasPrefix(f.Got, "200 OK: the server took it") ||
+		if f.Check != contracttest.CheckAuthEnforced || !strings.HasPrefix(f.Got, "200 OK: the server accepted it") ||
 			!strings.Contains(f.Expected, `401 with the gateway's error {"error":{"errorCode":"200",...}}`) {
 			t.Errorf("case %s: %s: expected %s; got %s", c.Name, f.Check, f.Expected, f.Got)
 		}
