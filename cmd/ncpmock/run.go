@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/ncpmock/ncpmock/apigw"
 )
 
 // env is what a command may touch of the world outside it.
@@ -24,15 +26,32 @@ type command struct {
 	summary string
 	// flags builds the command's flag set; run runs it after parsing.
 	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) error
+	// env lists the environment variables the command reads, for its help.
+	env []envVar
+}
+
+// envVar is an environment variable a command reads, and what for.
+type envVar struct{ name, usage string }
+
+// keysEnv are the environment variables of an API key pair.
+func keysEnv(usage string) []envVar {
+	return []envVar{
+		{apigw.EnvAccessKey, "access key of the pair " + usage},
+		{apigw.EnvSecretKey, "its secret key"},
+	}
 }
 
 // commands lists every subcommand, in the order help shows them.
 func commands() []command {
 	return []command{
-		{name: "serve", summary: "run the mock server", flags: serveFlags},
+		{name: "serve", summary: "run the mock server", flags: serveFlags, env: append(
+			keysEnv("that --auth ncp accepts when neither --access-key nor --credentials is given"),
+			envVar{envAdminToken, "token of the admin API, when --admin-token is not given"})},
 		{name: "spec", summary: "print the embedded OpenAPI spec", flags: specFlags},
-		{name: "test", summary: "check a real or mock server against the contract", flags: testFlags},
-		{name: "sign", summary: "print API Gateway signature headers for a request", flags: signFlags},
+		{name: "test", summary: "check a real or mock server against the contract", flags: testFlags,
+			env: keysEnv("that signs every request (API Gateway signature v2) and runs the auth/* cases; without both, requests go unsigned and those cases are skipped")},
+		{name: "sign", summary: "print API Gateway signature headers for a request", flags: signFlags,
+			env: keysEnv("to sign with (both required)")},
 		{name: "gen", summary: "generate request bodies from the spec: valid, boundary or invalid", flags: genFlags},
 	}
 }
@@ -143,6 +162,12 @@ Run 'ncpmock help <command>' for a command's flags, 'ncpmock --version' for the 
 func printCommandUsage(w io.Writer, c command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: ncpmock %s [flags]\n\n%s.\n\nFlags:\n", c.name, upperFirst(c.summary))
 	printFlags(w, fs)
+	if len(c.env) > 0 {
+		fmt.Fprint(w, "\nEnvironment:\n")
+		for _, v := range c.env {
+			fmt.Fprintf(w, "  %s\n    \t%s\n", v.name, v.usage)
+		}
+	}
 }
 
 func isString(v any) bool {

@@ -79,6 +79,10 @@ func TestHelpAndVersion(t *testing.T) {
 		{[]string{"help", "gen"}, "\n  --users M\n"},
 		// A zero duration is no default to print: "(default: no limit)" says it.
 		{[]string{"help", "test"}, "fail answers slower than this (default: no limit)\n"},
+		// The environment variables a command reads are in its help.
+		{[]string{"help", "test"}, "\nEnvironment:\n  NCP_ACCESS_KEY\n    \taccess key of the pair that signs every request"},
+		{[]string{"help", "sign"}, "\nEnvironment:\n  NCP_ACCESS_KEY\n"},
+		{[]string{"help", "serve"}, "\n  NCPMOCK_ADMIN_TOKEN\n    \ttoken of the admin API"},
 		{[]string{"--version"}, "ncpmock "},
 	}
 	for _, tc := range tests {
