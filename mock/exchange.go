@@ -85,6 +85,10 @@ type exchange struct {
 	terminal Fault // the one fault of a kind other than latency, if any
 	noAnswer bool  // a fault closed the connection without an HTTP answer
 	gone     bool  // the client left while a fault held the request
+	done     bool  // journaled and logged (Server.done)
+	// handlerErr is what the handler returned to a deliverer's answer, for
+	// the journal when the deliverer ends the answer itself.
+	handlerErr error
 
 	partial *PartialFault
 	breaker *ContractBreakFault
@@ -314,6 +318,7 @@ func (x *exchange) closeConn(data []byte, reset bool) error {
 		return err
 	}
 	x.noAnswer = true
+	x.s.done(x, x.handlerErr) // before the client can see the connection end
 	closeAfter(conn, data, reset)
 	return errAnswered
 }
@@ -352,6 +357,7 @@ func (x *exchange) finish(err error) error {
 		x.Error(err)
 	}
 	x.Response().Writer = x.buf.w
+	x.handlerErr = err
 	status := x.buf.status
 	if status == 0 {
 		status = http.StatusOK

@@ -61,6 +61,9 @@ func (f *SlowBodyFault) deliver(x *exchange, status int, header http.Header, bod
 		if err := x.sleep(pause); err != nil {
 			return err
 		}
+		if i == chunks-1 {
+			x.s.done(x, x.handlerErr) // before the client can see the last byte
+		}
 		if _, err := w.Write(body[i*len(body)/chunks : (i+1)*len(body)/chunks]); err != nil {
 			x.gone = true
 			return errClientGone

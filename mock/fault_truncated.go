@@ -50,6 +50,7 @@ func (f *TruncatedFault) deliver(x *exchange, status int, header http.Header, bo
 	var buf bytes.Buffer
 	writeHead(&buf, status, header, claimed)
 	buf.Write(body[:n])
+	x.s.done(x, x.handlerErr) // before the client can see the connection end
 	closeAfter(conn, buf.Bytes(), false)
 	return nil
 }

@@ -12,57 +12,71 @@ import (
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
-// accessLog writes one line per request, after the answer is written, with the
-// first validation problem when there was one, and records the request in the
-// journal. It is the outermost middleware: the handlers below it see the
+// accessLog writes one line per request, when the answer is finished, with
+// the first validation problem when there was one, and records the request in
+// the journal (see done). It is the outermost middleware: the handlers below it see the
 // request's *exchange as their echo.Context.
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s.inFlight.Add(1)
-		defer s.inFlight.Add(-1)
 		x := s.newExchange(c)
 		defer s.releaseExchange(x)
 		err := next(x)
 		if err != nil {
 			c.Error(err)
 		}
-		req := c.Request()
-		status, duration := x.status(), time.Since(x.start)
-		var problems []openapi.Problem
-		if err != nil {
-			problems = validationProblems(err)
-		}
-		if journaled(req.URL.Path) {
-			s.journal.record(x, status, duration, problems)
-		}
-		attrs := []slog.Attr{
-			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
-			slog.Int("status", status),
-			slog.Duration("duration", duration),
-		}
-		if key, ok := c.Get(ctxAccessKey).(string); ok {
-			attrs = append(attrs, slog.String("accessKey", key))
-		}
-		switch {
-		case len(problems) > 0:
-			attrs = append(attrs, slog.String("problem", shorten(problems[0].String(), maxTextBytes)))
-		case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
-			attrs = append(attrs, slog.String("auth", err.Error()))
-		}
-		if w := c.Response().Header().Values(HeaderWarning); len(w) > 0 {
-			// The first, as for problems: a typo the client should see in the log.
-			attrs = append(attrs, slog.String("warning", w[0]))
-		}
-		if len(x.applied) > 0 {
-			attrs = append(attrs, slog.String("fault", x.appliedString()))
-		}
-		s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
-		s.answered.Add(1)
-		if s.onDone != nil {
-			s.onDone()
-		}
+		s.done(x, err)
 		return nil
+	}
+}
+
+// done journals and logs the request once. accessLog calls it when the
+// handler returns; a fault that ends the answer itself (closes the
+// connection, or sends an answer's last bytes) calls it just before, so that
+// a client that sees the end of its answer finds its request in the journal
+// and the log, and a server closed then has nothing left to log.
+func (s *Server) done(x *exchange, err error) {
+	if x.done {
+		return
+	}
+	x.done = true
+	defer s.inFlight.Add(-1)
+	c := x.Context
+	req := c.Request()
+	status, duration := x.status(), time.Since(x.start)
+	var problems []openapi.Problem
+	if err != nil {
+		problems = validationProblems(err)
+	}
+	if journaled(req.URL.Path) {
+		s.journal.record(x, status, duration, problems)
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("duration", duration),
+	}
+	if key, ok := c.Get(ctxAccessKey).(string); ok {
+		attrs = append(attrs, slog.String("accessKey", key))
+	}
+	switch {
+	case len(problems) > 0:
+		attrs = append(attrs, slog.String("problem", shorten(problems[0].String(), maxTextBytes)))
+	case errors.Is(err, apigw.ErrMissing), errors.Is(err, apigw.ErrInvalid):
+		attrs = append(attrs, slog.String("auth", err.Error()))
+	}
+	if w := c.Response().Header().Values(HeaderWarning); len(w) > 0 {
+		// The first, as for problems: a typo the client should see in the log.
+		attrs = append(attrs, slog.String("warning", w[0]))
+	}
+	if len(x.applied) > 0 {
+		attrs = append(attrs, slog.String("fault", x.appliedString()))
+	}
+	s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
+	s.answered.Add(1)
+	if s.onDone != nil {
+		s.onDone()
 	}
 }
 
