@@ -59,7 +59,9 @@ type Config struct {
 	// NRNDomain is the platform expected in NRNs, PUB or GOV; empty accepts
 	// either.
 	NRNDomain string
-	// Client sends the requests; nil means a new client. The run uses a
+	// Client sends the requests; nil means a new client with a transport
+	// of its own, whose connections are closed when the run ends. The
+	// caller's Client's connections are the caller's to close. The run uses a
 	// copy that never follows redirects: a 3xx is checked as the answer it
 	// is, since following it would turn the POST into a GET (301, 302) or
 	// hide the redirect (307, 308).

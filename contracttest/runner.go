@@ -30,9 +30,19 @@ type suite struct {
 	// downSince names the case whose request first found the target
 	// unreachable after it had answered; empty while it answers.
 	downSince string
+	// transport is the run's own when Config.Client is nil; close closes
+	// its idle connections.
+	transport *http.Transport
 }
 
 func newSuite(target string, cfg Config) (*suite, error) {
+	var own *http.Transport
+	if cfg.Client == nil {
+		// Not http.DefaultTransport: the run's idle connections are closed
+		// when it ends, and no one else's with them.
+		own = newTransport()
+		cfg.Client = &http.Client{Transport: own}
+	}
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
@@ -44,13 +54,14 @@ func newSuite(target string, cfg Config) (*suite, error) {
 	unsigned := cfg.Client
 	cfg.Client = cfg.signedClient()
 	s := &suite{
-		cfg:      cfg,
-		unsigned: unsigned,
-		target:   target,
-		endpoint: endpoint,
-		loopback: isLoopback(endpoint.Hostname()),
-		seenIDs:  make(map[string]string),
-		repro:    &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
+		cfg:       cfg,
+		unsigned:  unsigned,
+		target:    target,
+		endpoint:  endpoint,
+		loopback:  isLoopback(endpoint.Hostname()),
+		seenIDs:   make(map[string]string),
+		repro:     &reproWriter{dir: cfg.ReproDir, runID: cfg.RunID, signed: cfg.Signer != nil},
+		transport: own,
 	}
 	if cfg.Signer != nil {
 		s.repro.wrongSecret = wrongSecret(cfg.Signer.Credentials.SecretKey)
@@ -171,6 +182,7 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 	if err != nil {
 		return nil, err
 	}
+	defer s.close()
 	s.report.Started = time.Now()
 	defer func() { s.report.Duration = time.Since(s.report.Started) }()
 	for _, c := range s.cases {
@@ -198,6 +210,22 @@ func Check(ctx context.Context, target string, cfg Config, onCase func(*CaseResu
 		return s.report, &InterruptedError{Cause: cause, NotRun: n, Total: len(s.cases), Contract: s.report.Err()}
 	}
 	return s.report, s.report.Err()
+}
+
+// newTransport returns a transport set up as http.DefaultTransport is.
+func newTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{Proxy: http.ProxyFromEnvironment}
+}
+
+// close closes the idle connections of the run's own transport, so that a
+// run leaves no connection or goroutine behind.
+func (s *suite) close() {
+	if s.transport != nil {
+		s.transport.CloseIdleConnections()
+	}
 }
 
 // stopUnreachable ends a run at a target that could not be reached: the
@@ -228,6 +256,7 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 	if err != nil {
 		t.Fatalf("contracttest: %v", err)
 	}
+	defer s.close()
 	s.report.Started = time.Now()
 	for _, c := range s.cases {
 		var stop error // a target that cannot be reached at all ends the run
