@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -519,5 +521,23 @@ func TestRunKeepsReproBodiesInTheArtifactDir(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("%s: got %v, want it removed with the test's artifacts", path, err)
+	}
+}
+
+// TestRunReportsFailuresAtTheCallersLine: a failed check points at the line
+// of the caller's test that called Run, as a helper's failure does, not at a
+// line inside this package. The test runs itself in a child process.
+func TestRunReportsFailuresAtTheCallersLine(t *testing.T) {
+	_, file, line, _ := runtime.Caller(0)
+	if os.Getenv("CONTRACTTEST_CALLER_LINE_CHILD") != "" {
+		contracttest.Run(t, defective(t, acceptEverything), contracttest.Config{Seed: 4, Only: []string{"negative/params/maxItems"}})
+		return
+	}
+	want := fmt.Sprintf("%s:%d: %s", filepath.Base(file), line+2, contracttest.CheckNegativeDataRejection) // the line of Run
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestRunReportsFailuresAtTheCallersLine$", "-test.v")
+	cmd.Env = append(os.Environ(), "CONTRACTTEST_CALLER_LINE_CHILD=1")
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("want the failure at %q:\n%s", want, out)
 	}
 }

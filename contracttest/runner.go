@@ -261,6 +261,7 @@ func Run(t *testing.T, target string, cfg Config) *Report {
 	for _, c := range s.cases {
 		var stop error // a target that cannot be reached at all ends the run
 		t.Run(c.Name, func(t *testing.T) {
+			t.Helper() // failures point at the caller's Run, not here
 			res, err := s.runCase(t.Context(), c)
 			if err != nil {
 				stop = err
