@@ -12,7 +12,8 @@ import (
 // toxiproxy's toxics: each kind is a small struct of JSON-tagged parameters in
 // its own file (fault_latency.go, fault_status.go ...). Wrap a Fault in a Rule
 // to say when it applies. The implementations are the *...Fault types of this
-// package; the interface is closed.
+// package; the interface is closed. Every duration parameter of a fault is at
+// most 10 minutes, so that no rule holds a request, or a shutdown, for long.
 type Fault interface {
 	// Kind returns the fault's name as used in rules, headers and trigger
 	// login IDs, such as "status" or "slow-body".

@@ -14,7 +14,8 @@ import (
 // Server is a running mock server for one test.
 type Server struct {
 	// URL is the server's base URL, such as http://127.0.0.1:41234, without a
-	// trailing slash. The bulk endpoint is URL + "/api/v1/users/bulk".
+	// trailing slash. The bulk endpoint is BulkURL: URL +
+	// "/api/v1/users/bulk" with the embedded spec.
 	URL string
 	// Mock is the mock server being served.
 	Mock *mock.Server
