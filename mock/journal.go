@@ -14,8 +14,10 @@ import (
 // Config.JournalSize is zero.
 const DefaultJournalSize = 1000
 
-// JournalBodyBytes is how much of a request body the journal keeps.
-const JournalBodyBytes = 4096
+// DefaultJournalBodyBytes is how much of a request body the journal keeps
+// when Config.JournalBodyBytes is zero: a 100-user body is about 30 KB, so
+// a 1000-request journal of them takes 4 MB rather than 30.
+const DefaultJournalBodyBytes = 4096
 
 // redacted replaces the value of a secret header in the journal.
 const redacted = "[REDACTED]"
@@ -31,7 +33,8 @@ type JournalEntry struct {
 	TraceID string    `json:"traceId,omitempty"`
 	// Headers are the request headers, secrets replaced with "[REDACTED]".
 	Headers map[string]string `json:"headers,omitempty"`
-	// Body is the request body, cut after JournalBodyBytes bytes.
+	// Body is the request body, cut after Config.JournalBodyBytes bytes
+	// (BodyTruncated).
 	Body          string `json:"body,omitempty"`
 	BodyBytes     int    `json:"bodyBytes"`
 	BodyTruncated bool   `json:"bodyTruncated,omitempty"`
@@ -65,10 +68,11 @@ type JournalFilter struct {
 // journal is a bounded ring of the last requests. Recording copies into
 // slots that keep their buffers, so it allocates nothing once warm.
 type journal struct {
-	mu    sync.Mutex
-	slots []journalSlot
-	next  int    // slot to write next
-	seq   uint64 // requests recorded
+	mu        sync.Mutex
+	slots     []journalSlot
+	bodyBytes int    // of each body kept
+	next      int    // slot to write next
+	seq       uint64 // requests recorded
 }
 
 type journalSlot struct {
@@ -87,11 +91,11 @@ type journalSlot struct {
 	faults   []AppliedFault // owned, reused
 }
 
-func newJournal(size int) *journal {
+func newJournal(size, bodyBytes int) *journal {
 	if size <= 0 {
 		return nil
 	}
-	return &journal{slots: make([]journalSlot, size)}
+	return &journal{slots: make([]journalSlot, size), bodyBytes: bodyBytes}
 }
 
 // record adds x's request to the journal.
@@ -109,7 +113,7 @@ func (j *journal) record(x *exchange, status int, d time.Duration, problems []op
 	s.traceID = firstValue(x.Response().Header(), HeaderTraceID)
 	s.header, s.status, s.duration, s.problems = r.Header, status, d, problems
 	s.bodyLen = len(x.body)
-	s.body = append(s.body[:0], x.body[:min(len(x.body), JournalBodyBytes)]...)
+	s.body = append(s.body[:0], x.body[:min(len(x.body), j.bodyBytes)]...)
 	s.faults = append(s.faults[:0], x.applied...)
 }
 

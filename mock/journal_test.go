@@ -66,12 +66,26 @@ func TestJournalIsBounded(t *testing.T) {
 }
 
 func TestJournalTruncatesBodies(t *testing.T) {
-	s := newTestServer(t, Config{})
-	body := `{"params":[{"loginId":"a@example.com","description":"` + strings.Repeat("x", 200) + `"}]}` + strings.Repeat(" ", JournalBodyBytes)
-	do(t, s, http.MethodPost, bulkPath, body)
-	e := s.Requests(JournalFilter{})[0]
-	if len(e.Body) != JournalBodyBytes || e.BodyBytes != len(body) || !e.BodyTruncated {
-		t.Fatalf("got %d bytes of %d, truncated %t; want %d of %d, truncated", len(e.Body), e.BodyBytes, e.BodyTruncated, JournalBodyBytes, len(body))
+	body := `{"params":[{"loginId":"a@example.com","description":"` + strings.Repeat("x", 200) + `"}]}` + strings.Repeat(" ", 2*DefaultJournalBodyBytes)
+	tests := []struct {
+		name     string
+		cfg      Config
+		wantKept int
+	}{
+		{"default", Config{}, DefaultJournalBodyBytes},
+		{"set", Config{JournalBodyBytes: 300}, 300},
+		{"whole", Config{JournalBodyBytes: -1}, len(body)},
+		{"past the body limit", Config{JournalBodyBytes: 1 << 30, MaxBodyBytes: 1 << 20}, len(body)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, tc.cfg)
+			do(t, s, http.MethodPost, bulkPath, body)
+			e := s.Requests(JournalFilter{})[0]
+			if len(e.Body) != tc.wantKept || e.Body != body[:tc.wantKept] || e.BodyBytes != len(body) || e.BodyTruncated != (tc.wantKept < len(body)) {
+				t.Fatalf("got %d bytes of %d, truncated %t; want %d of %d", len(e.Body), e.BodyBytes, e.BodyTruncated, tc.wantKept, len(body))
+			}
+		})
 	}
 }
 

@@ -72,6 +72,11 @@ type Config struct {
 	// JournalSize is how many recent requests GET /__admin/requests keeps;
 	// 0 means DefaultJournalSize, below 0 keeps none.
 	JournalSize int
+	// JournalBodyBytes is how much of each request body the journal keeps
+	// (the rest is counted in BodyBytes and flagged BodyTruncated); 0 means
+	// DefaultJournalBodyBytes, below 0 the whole body (up to MaxBodyBytes).
+	// Each of the JournalSize slots keeps up to this many bytes.
+	JournalBodyBytes int64
 	// MaxUsers is how many users the in-memory store keeps. When a batch
 	// takes it past the limit, it forgets the users it created first (their
 	// login IDs are free again and their IDs answer 404) and logs a warning
@@ -165,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 		verifier:  verifier,
 		allow:     make(map[string]string),
 		faults:    faults,
-		journal:   newJournal(cfg.JournalSize),
+		journal:   newJournal(cfg.JournalSize, int(cfg.JournalBodyBytes)),
 		releasing: make(chan struct{}),
 		closing:   make(chan struct{}),
 		started:   time.Now(),
@@ -230,6 +235,12 @@ func (cfg *Config) setDefaults() error {
 	}
 	if cfg.JournalSize == 0 {
 		cfg.JournalSize = DefaultJournalSize
+	}
+	switch {
+	case cfg.JournalBodyBytes == 0:
+		cfg.JournalBodyBytes = DefaultJournalBodyBytes
+	case cfg.JournalBodyBytes < 0 || cfg.JournalBodyBytes > cfg.MaxBodyBytes:
+		cfg.JournalBodyBytes = cfg.MaxBodyBytes
 	}
 	return nil
 }

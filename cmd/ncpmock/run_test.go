@@ -49,6 +49,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing credentials", []string{"serve", "--auth", "ncp", "--credentials", "/nonexistent/keys"}, "serve: --credentials: open /nonexistent/keys"},
 		{"bad body limit", []string{"serve", "--max-body-bytes", "0"}, "--max-body-bytes 0: want a positive number"},
 		{"bad user limit", []string{"serve", "--max-users", "-5"}, "--max-users -5: want 0 (no limit) or more"},
+		{"bad journal body", []string{"serve", "--journal-body-bytes", "0"}, "--journal-body-bytes 0: want 1 or more"},
 		{"extra argument", []string{"serve", "now"}, `serve: unexpected argument "now"`},
 		{"bad spec format", []string{"spec", "--format", "xml"}, `spec: --format "xml": want yaml or json`},
 		{"help for nothing", []string{"help", "nothing"}, `help: unknown command "nothing"`},

@@ -45,6 +45,7 @@ type serveOptions struct {
 	adminToken    string
 	noAdmin       bool
 	journalSize   int
+	journalBody   int64
 	maxUsers      int
 	reference     bool
 }
@@ -71,6 +72,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
 	fs.BoolVar(&o.noAdmin, "no-admin", false, "turn the admin API (/__admin/) off")
 	fs.IntVar(&o.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent `requests` GET /__admin/requests keeps (0: none)")
+	fs.Int64Var(&o.journalBody, "journal-body-bytes", mock.DefaultJournalBodyBytes, "how many `bytes` of each request body the journal keeps (at least 1; a value past --max-body-bytes keeps whole bodies)")
 	fs.IntVar(&o.maxUsers, "max-users", mock.DefaultMaxUsers, "most `users` the mock keeps; past it, it forgets the users created first (0: no limit)")
 	fs.BoolVar(&o.reference, "reference-validator", false, "validate with kin-openapi alone (same answers as the default compiled validator, 30 to 50 times slower on 100-user bodies)")
 	return func(ctx context.Context, e *env, args []string) error {
@@ -200,6 +202,7 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 		MaxBodyBytes:          o.maxBody,
 		Logger:                logger,
 		JournalSize:           o.journalSize,
+		JournalBodyBytes:      o.journalBody,
 		MaxUsers:              o.maxUsers,
 		AdminToken:            o.adminToken,
 		NoAdmin:               o.noAdmin,
@@ -210,6 +213,9 @@ func (o *serveOptions) mockConfig(logger *slog.Logger, e *env) (mock.Config, err
 	}
 	if o.journalSize < 0 {
 		return cfg, &usageError{msg: fmt.Sprintf("serve: --journal-size %d: want 0 (none) or more", o.journalSize)}
+	}
+	if o.journalBody < 1 {
+		return cfg, &usageError{msg: fmt.Sprintf("serve: --journal-body-bytes %d: want 1 or more", o.journalBody)}
 	}
 	if o.journalSize == 0 {
 		cfg.JournalSize = -1

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ncpmock/ncpmock/apigw"
+	"github.com/ncpmock/ncpmock/mock"
 	"github.com/ncpmock/ncpmock/openapi"
 )
 
@@ -144,6 +145,38 @@ func TestServeLimitFlags(t *testing.T) {
 		var e openapi.GatewayError
 		if err := json.Unmarshal([]byte(body), &e); err != nil || status != http.StatusRequestEntityTooLarge || e.Error.ErrorCode != "430" {
 			t.Errorf("got %d %s, want 413 code 430", status, body)
+		}
+	})
+	t.Run("journal-body-bytes", func(t *testing.T) {
+		for _, tc := range []struct {
+			flag string
+			kept int // of the body's len(body) bytes; 0 for all
+		}{{"20", 20}, {"1048577", 0}} {
+			r := startServe(t, nil, "--log-format", "none", "--journal-body-bytes", tc.flag)
+			body := `{"params":[{"loginId":"whole@example.com","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":false}}]}` + strings.Repeat(" ", 5000)
+			if tc.kept == 0 {
+				tc.kept = len(body)
+			}
+			resp, err := http.Post(r.url+"/api/v1/users/bulk", "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var j struct {
+				Requests []mock.JournalEntry `json:"requests"`
+			}
+			jr, err := http.Get(r.url + "/__admin/requests")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = json.NewDecoder(jr.Body).Decode(&j)
+			jr.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(j.Requests) != 1 || j.Requests[0].Body != body[:tc.kept] || j.Requests[0].BodyBytes != len(body) {
+				t.Errorf("--journal-body-bytes %s: got %+v, want the first %d of %d bytes", tc.flag, j.Requests, tc.kept, len(body))
+			}
 		}
 	})
 	t.Run("max-users", func(t *testing.T) {
