@@ -399,7 +399,9 @@ func (s *Server) deleteIDs(ctx context.Context, ids []string) ([]DeleteResult, e
 // checkLoginID answers GET /users/check-login-id?loginId=...: success when
 // the login ID is free and valid; "Duplicate login ID." when a user holds it
 // (or it is duplicate@fail.ncpmock.test); "Invalid login ID." when it breaks
-// the spec's loginId rules (or it is invalid@fail.ncpmock.test).
+// the spec's loginId rules (or it is invalid@fail.ncpmock.test); and, for a
+// name in the trigger domain that is no trigger (statuss-503@...), what the
+// bulk endpoint's 400 would say of it.
 func (s *Server) checkLoginID(c echo.Context) error {
 	q := c.Request().URL.Query()
 	warnUnknownQuery(c, q, "GET /users/check-login-id", "loginId")
@@ -409,13 +411,17 @@ func (s *Server) checkLoginID(c echo.Context) error {
 	}
 	id := q.Get("loginId")
 	answer := openapi.UserResult{Name: id, Success: true}
-	// duplicate@ and invalid@ in the trigger domain answer here as they
-	// fail in a bulk request, so that a form that checks first sees it.
+	// duplicate@, invalid@ and a name that is no trigger answer here as
+	// they fail in a bulk request, so that a form that checks first sees
+	// it. A request-wide trigger (status-503@) passes: it fails the upload.
+	var notTrigger error
 	if isTrigger(id) {
-		if msg, ok := userTrigger(triggerName(id)); ok {
+		msg, _, err := readTrigger(id)
+		if msg != "" {
 			answer.Success, answer.Message = false, msg
 			return c.JSON(http.StatusOK, answer)
 		}
+		notTrigger = err
 	}
 	valid, err := s.validLoginID(c.Request().Context(), id)
 	if err != nil {
@@ -423,6 +429,11 @@ func (s *Server) checkLoginID(c echo.Context) error {
 	}
 	if !valid {
 		answer.Success, answer.Message = false, MsgInvalidLoginID
+		return c.JSON(http.StatusOK, answer)
+	}
+	if notTrigger != nil {
+		// As the bulk endpoint, which checks the spec's rules first.
+		answer.Success, answer.Message = false, notTrigger.Error()
 		return c.JSON(http.StatusOK, answer)
 	}
 	if _, taken, err := s.store.Lookup(c.Request().Context(), id); err != nil {

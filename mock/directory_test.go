@@ -622,3 +622,51 @@ func TestRuleWithAMethodItNeverMeetsRefused(t *testing.T) {
 		t.Fatalf("New: got %v, want a *FaultError", err)
 	}
 }
+
+// TestCheckLoginIDAgreesWithBulkOnTriggerDomain checks that a form which
+// checks a login ID first learns what the upload would say of it: a name in
+// the trigger domain that the bulk endpoint refuses is refused by
+// check-login-id too, with the bulk endpoint's message.
+func TestCheckLoginIDAgreesWithBulkOnTriggerDomain(t *testing.T) {
+	tests := []struct {
+		loginID string
+		refused bool // the bulk endpoint answers 400 with rule trigger
+	}{
+		{"statuss-503@fail.ncpmock.test", true},
+		{"STATIS-503+signup@Fail.Ncpmock.Test", true},
+		{"status@fail.ncpmock.test", true},
+		{"status-99@fail.ncpmock.test", true},
+		{"reset-5@fail.ncpmock.test", true},
+		{"status-503@fail.ncpmock.test", false},
+		{"duplicate@fail.ncpmock.test", false},
+		{"ssssssssssssssssssssssssssssssssssssssssssss@fail.ncpmock.test", false}, // too long: the spec's rule comes first
+	}
+	for _, tc := range tests {
+		t.Run(tc.loginID, func(t *testing.T) {
+			s := newTestServer(t, Config{})
+			rec := do(t, s, http.MethodPost, bulkPath, bulkBody(tc.loginID))
+			want := openapi.UserResult{Name: tc.loginID, Success: true}
+			var er openapi.ErrorResponse
+			_ = json.Unmarshal(rec.Body.Bytes(), &er)
+			refused := rec.Code == http.StatusBadRequest && len(er.FieldErrors) == 1 && er.FieldErrors[0].Rule == "trigger"
+			if refused != tc.refused {
+				t.Fatalf("bulk: got %d %s, want refused with rule trigger: %t", rec.Code, rec.Body, tc.refused)
+			}
+			switch {
+			case refused:
+				want.Success, want.Message = false, er.FieldErrors[0].Message
+			case rec.Code == http.StatusBadRequest:
+				want.Success, want.Message = false, MsgInvalidLoginID
+			case rec.Code == http.StatusOK:
+				if r := decodeResults(t, rec.Body.Bytes()); !r[0].Success {
+					want.Success, want.Message = false, r[0].Message
+				}
+			}
+			var got openapi.UserResult
+			getJSON(t, s, apiBase+"/users/check-login-id?loginId="+url.QueryEscape(tc.loginID), http.StatusOK, &got)
+			if got != want {
+				t.Errorf("check-login-id: got %+v, want %+v (bulk answered %d %s)", got, want, rec.Code, rec.Body)
+			}
+		})
+	}
+}

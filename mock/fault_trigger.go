@@ -21,7 +21,7 @@ import (
 //
 // A request-wide trigger is "kind" or "kind-value", value setting the kind's
 // main parameter as in the X-Ncpmock-Fault header. An unknown name in the
-// domain is answered 400, naming the field.
+// domain is answered 400, naming the field (and refused by check-login-id).
 const TriggerDomain = "fail.ncpmock.test"
 
 const triggerSuffix = "@" + TriggerDomain
@@ -49,6 +49,19 @@ func userTrigger(name string) (string, bool) {
 		return MsgInvalidLoginID, true
 	}
 	return "", false
+}
+
+// readTrigger says what a login ID in TriggerDomain stands for: the message
+// a per-user trigger fails its user with, or the fault a request-wide
+// trigger applies to the whole request. The error says why a name is
+// neither; the bulk endpoint answers it 400 and check-login-id in its answer.
+func readTrigger(loginID string) (userMsg string, f Fault, err error) {
+	name := triggerName(loginID)
+	if msg, ok := userTrigger(name); ok {
+		return msg, nil, nil
+	}
+	f, err = requestTrigger(name)
+	return "", f, err
 }
 
 // requestTrigger returns the fault a request-wide trigger name stands for.
@@ -94,11 +107,10 @@ func (s *Server) applyTriggersSlow(c echo.Context, params []openapi.UserText) er
 		if !isTrigger(p.LoginID) {
 			continue
 		}
-		name := triggerName(p.LoginID)
-		if _, ok := userTrigger(name); ok {
+		msg, f, err := readTrigger(p.LoginID)
+		if msg != "" {
 			continue
 		}
-		f, err := requestTrigger(name)
 		if err != nil {
 			problems = append(problems, openapi.Problem{
 				Field: fmt.Sprintf("params[%d].loginId", i), Rule: "trigger", Message: err.Error(),
