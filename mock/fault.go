@@ -41,28 +41,56 @@ const (
 	KindContractBreak = "contract-break"
 )
 
-// kindInfo describes a fault kind: how to make an empty one and which of its
-// parameters a bare value sets ("status=503", "status-503@fail.ncpmock.test").
+// kindInfo describes a fault kind: how to make an empty one, which of its
+// parameters a bare value sets ("status=503", "status-503@fail.ncpmock.test"),
+// and an example of that value with what it is, for the error that says a
+// needed value is missing.
 type kindInfo struct {
-	name string
-	main string
-	make func() Fault
+	name    string
+	main    string
+	make    func() Fault
+	example string
+	value   string
 }
 
 // kinds lists every fault kind, in the order documentation shows them.
 func kinds() []kindInfo {
 	return []kindInfo{
-		{KindLatency, "delay", func() Fault { return &LatencyFault{} }},
-		{KindStatus, "status", func() Fault { return &StatusFault{} }},
-		{KindReset, "", func() Fault { return &ResetFault{} }},
-		{KindEmpty, "", func() Fault { return &EmptyFault{} }},
-		{KindGarbage, "bytes", func() Fault { return &GarbageFault{} }},
-		{KindTruncated, "bytes", func() Fault { return &TruncatedFault{} }},
-		{KindSlowBody, "duration", func() Fault { return &SlowBodyFault{} }},
-		{KindHang, "max", func() Fault { return &HangFault{} }},
-		{KindPartial, "fraction", func() Fault { return &PartialFault{} }},
-		{KindContractBreak, "variant", func() Fault { return &ContractBreakFault{} }},
+		{KindLatency, "delay", func() Fault { return &LatencyFault{} }, "200ms",
+			"a delay; a rule or the header may give min and max, or median, instead"},
+		{KindStatus, "status", func() Fault { return &StatusFault{} }, "503", "an HTTP status from 400 to 599"},
+		{KindReset, "", func() Fault { return &ResetFault{} }, "", ""},
+		{KindEmpty, "", func() Fault { return &EmptyFault{} }, "", ""},
+		{KindGarbage, "bytes", func() Fault { return &GarbageFault{} }, "512", "a number of bytes"},
+		{KindTruncated, "bytes", func() Fault { return &TruncatedFault{} }, "100", "a number of bytes"},
+		{KindSlowBody, "duration", func() Fault { return &SlowBodyFault{} }, "3s", "a duration"},
+		{KindHang, "max", func() Fault { return &HangFault{} }, "5s", "a duration"},
+		{KindPartial, "fraction", func() Fault { return &PartialFault{} }, "0.5",
+			"the fraction of users that fail, from 0 to 1; a rule or the header may give loginId, a regular expression, instead"},
+		{KindContractBreak, "variant", func() Fault { return &ContractBreakFault{} }, BreakTooFew,
+			"one of " + BreakWrongType + ", " + BreakMissingField + ", " + BreakTooFew + ", " + BreakExtraResult},
 	}
+}
+
+// spelling is where a fault was written, so that an error can show how to
+// write it there.
+type spelling int
+
+const (
+	inRule    spelling = iota // a rules file, the admin API, a Go program
+	inHeader                  // the X-Ncpmock-Fault header
+	inTrigger                 // a trigger login ID
+)
+
+// withValue writes kind k with its example value as sp spells it.
+func (sp spelling) withValue(k kindInfo) string {
+	switch sp {
+	case inHeader:
+		return k.name + "=" + k.example
+	case inTrigger:
+		return k.name + "-" + k.example + triggerSuffix
+	}
+	return "params: {" + k.main + ": " + k.example + "}"
 }
 
 // ErrUnknownFault is matched by errors about a fault kind ncpmock does not know.
@@ -115,18 +143,49 @@ func lookupKind(name string) (kindInfo, error) {
 // converted to the parameter's type). It returns a *FaultError naming the
 // parameter when a value is wrong.
 func NewFault(kind string, params map[string]any) (Fault, error) {
+	return newFault(kind, params, inRule)
+}
+
+// newFault is NewFault for a fault written as sp says: when the fault's
+// main value is missing (status with no status), the error says so and
+// shows how to give it there.
+func newFault(kind string, params map[string]any, sp spelling) (Fault, error) {
 	k, err := lookupKind(kind)
 	if err != nil {
 		return nil, &FaultError{Err: err}
 	}
 	f := k.make()
-	if err := setParams(f, params); err != nil {
-		return nil, &FaultError{Where: kind, Err: err}
+	err = setParams(f, params)
+	if err == nil {
+		err = f.check()
 	}
-	if err := f.check(); err != nil {
+	if err != nil {
+		if missingValue(k, params) {
+			return nil, &FaultError{Err: fmt.Errorf("%s needs a value: %s (%s)", kind, sp.withValue(k), k.value)}
+		}
 		return nil, &FaultError{Where: kind, Err: err}
 	}
 	return f, nil
+}
+
+// missingValue reports whether a fault of kind k that params do not make
+// valid would be valid with its main value given (it is absent or empty, as
+// in "status=" or status-@fail.ncpmock.test): then that value is what is
+// missing, rather than some other parameter being wrong.
+func missingValue(k kindInfo, params map[string]any) bool {
+	if k.example == "" {
+		return false
+	}
+	if v, given := params[k.main]; given && v != "" {
+		return false
+	}
+	with := make(map[string]any, len(params)+1)
+	for name, v := range params {
+		with[name] = v
+	}
+	with[k.main] = k.example
+	f := k.make()
+	return setParams(f, with) == nil && f.check() == nil
 }
 
 // Duration is a time.Duration written as a Go duration string ("250ms",

@@ -114,7 +114,7 @@ func decodeRule(raw json.RawMessage) (Rule, error) {
 	if j.Fault == "" {
 		return Rule{}, errors.New(`no "fault"; want one of ` + kindNames())
 	}
-	return j.rule()
+	return j.rule(inRule)
 }
 
 // fieldError says in the file's terms what encoding/json found wrong: the
@@ -252,7 +252,7 @@ func parseFaultHeader(value string) (Rule, error) {
 		}
 		j.Probability = &x
 	}
-	return j.rule()
+	return j.rule(inHeader)
 }
 
 func headerParams(parts []string, params map[string]any) error {

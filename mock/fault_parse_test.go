@@ -61,7 +61,7 @@ func TestParseFaultHeaderErrors(t *testing.T) {
 	}{
 		{"", "empty; want kind"},
 		{"stat=503", `unknown fault kind "stat"; want one of latency, status`},
-		{"status", "status 0: want an HTTP status from 400 to 599"},
+		{"status", "status needs a value: status=503 (an HTTP status from 400 to 599)"},
 		{"status=abc", `parameter status: want an integer, got "abc"`},
 		{"status=503; cod=100", `unknown parameter "cod"; want one of body, code, contentType, details, message, retryAfter, status`},
 		{"status=503; code", `"code": want name=value`},
@@ -79,7 +79,7 @@ func TestParseFaultHeaderErrors(t *testing.T) {
 		{"latency; median=40s", "median 40s is over the default cap 30s: set cap"},
 		{"latency; min=300ms; max=100ms", "want 0 <= min <= max"},
 		{"latency=1s; median=1s", "want exactly one of"},
-		{"partial", "want fraction (0 to 1) or loginId"},
+		{"partial", "partial needs a value: partial=0.5 (the fraction of users that fail, from 0 to 1; a rule or the header may give loginId"},
 		{"partial=1.5", "fraction 1.5: want a number from 0 to 1"},
 		{"partial; loginId=(", "loginId: error parsing regexp"},
 		{"contract-break=bogus", `variant "bogus": want one of wrong-type, missing-field, too-few, extra-result`},
@@ -328,5 +328,65 @@ func TestFaultErrorAndDurationPrint(t *testing.T) {
 	}
 	if got := fmt.Sprint(Duration(3 * time.Second)); got != "3s" {
 		t.Errorf("Duration: got %q, want 3s", got)
+	}
+}
+
+// TestMissingFaultValueSaysHowToGiveIt checks that a fault whose needed
+// value is missing says so, and shows the value as the place it was written
+// in spells it, rather than reporting the zero it defaulted to ("status 0").
+func TestMissingFaultValueSaysHowToGiveIt(t *testing.T) {
+	type spelt struct{ in, want string } // want: part of the message
+	tests := []struct {
+		name                  string
+		header, trigger, rule spelt // the same fault, written three ways
+	}{
+		{"status",
+			spelt{"status", "status needs a value: status=503 (an HTTP status from 400 to 599)"},
+			spelt{"status", "status needs a value: status-503@fail.ncpmock.test (an HTTP status from 400 to 599)"},
+			spelt{`{"fault":"status"}`, "status needs a value: params: {status: 503} (an HTTP status from 400 to 599)"}},
+		{"empty status",
+			spelt{"status=", "status needs a value: status=503"},
+			spelt{"status-", "status needs a value: status-503@fail.ncpmock.test"},
+			spelt{`{"fault":"status","params":{"status":""}}`, "status needs a value: params: {status: 503}"}},
+		{"status with a code only",
+			spelt{"status; code=420", "status needs a value: status=503"},
+			spelt{},
+			spelt{`{"fault":"status","params":{"code":"420"}}`, "status needs a value: params: {status: 503}"}},
+		{"latency",
+			spelt{"latency", "latency needs a value: latency=200ms (a delay"},
+			spelt{"latency", "latency needs a value: latency-200ms@fail.ncpmock.test (a delay"},
+			spelt{`{"fault":"latency"}`, "latency needs a value: params: {delay: 200ms} (a delay"}},
+		{"partial",
+			spelt{"partial", "partial needs a value: partial=0.5 (the fraction of users that fail"},
+			spelt{"partial", "partial needs a value: partial-0.5@fail.ncpmock.test (the fraction of users that fail"},
+			spelt{`{"fault":"partial"}`, "partial needs a value: params: {fraction: 0.5} (the fraction of users that fail"}},
+		{"contract-break",
+			spelt{"contract-break", "contract-break needs a value: contract-break=too-few (one of wrong-type, missing-field, too-few, extra-result)"},
+			spelt{"contract-break", "contract-break needs a value: contract-break-too-few@fail.ncpmock.test (one of"},
+			spelt{`{"fault":"contract-break"}`, "contract-break needs a value: params: {variant: too-few} (one of"}},
+		// Where the value is not all that is wrong, the error says what is.
+		{"latency with min only",
+			spelt{"latency; min=1s", "latency: min 1s, max 0s: want 0 <= min <= max"},
+			spelt{},
+			spelt{`{"fault":"latency","params":{"min":"1s"}}`, "latency: min 1s, max 0s: want 0 <= min <= max"}},
+		{"status with a bad retryAfter",
+			spelt{"status; retryAfter=-5", "status: status 0: want an HTTP status"},
+			spelt{},
+			spelt{`{"fault":"status","params":{"retryAfter":-5}}`, "status: status 0: want an HTTP status"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ParseFaultHeader(tc.header.in); err == nil || !strings.Contains(err.Error(), tc.header.want) {
+				t.Errorf("header %q: got %v, want it to say %q", tc.header.in, err, tc.header.want)
+			}
+			if tc.trigger.in != "" {
+				if _, _, err := readTrigger(tc.trigger.in + "@" + TriggerDomain); err == nil || !strings.Contains(err.Error(), tc.trigger.want) {
+					t.Errorf("trigger %q: got %v, want it to say %q", tc.trigger.in, err, tc.trigger.want)
+				}
+			}
+			if _, err := ParseRules([]byte(tc.rule.in)); err == nil || !strings.Contains(err.Error(), tc.rule.want) {
+				t.Errorf("rule %s: got %v, want it to say %q", tc.rule.in, err, tc.rule.want)
+			}
+		})
 	}
 }

@@ -120,9 +120,9 @@ func (s RuleStatus) MarshalJSON() ([]byte, error) {
 	return json.Marshal(o)
 }
 
-// rule builds a rule from its wire form.
-func (j ruleJSON) rule() (Rule, error) {
-	f, err := NewFault(j.Fault, j.Params)
+// rule builds a rule from its wire form, written as sp says.
+func (j ruleJSON) rule(sp spelling) (Rule, error) {
+	f, err := newFault(j.Fault, j.Params, sp)
 	if err != nil {
 		return Rule{}, err
 	}

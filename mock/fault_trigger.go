@@ -78,7 +78,7 @@ func requestTrigger(name string) (Fault, error) {
 			}
 			params[k.main] = value[1:]
 		}
-		return NewFault(k.name, params)
+		return newFault(k.name, params, inTrigger)
 	}
 	return nil, fmt.Errorf("unknown trigger %q; want duplicate, invalid, or a fault kind (%s) with an optional -value",
 		name, kindNames())
