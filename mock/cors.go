@@ -27,8 +27,12 @@ func (s *Server) corsConfig() middleware.CORSConfig {
 		// (Content-Type, the signature headers, X-Ncpmock-Fault, and
 		// whatever the app's HTTP client or tracing adds, such as
 		// Authorization or sentry-trace), as a mock for development should.
-		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint, HeaderFaultApplied},
-		MaxAge:        600,
+		// Every header the mock answers with that is not CORS-safelisted,
+		// so that the page's JavaScript can read it: Allow on a 405,
+		// Retry-After on a 429, WWW-Authenticate from the admin API.
+		ExposeHeaders: []string{HeaderTraceID, HeaderWarning, headerRetryHint, HeaderFaultApplied,
+			echo.HeaderAllow, echo.HeaderWWWAuthenticate},
+		MaxAge: 600,
 	}
 }
 

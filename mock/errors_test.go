@@ -259,6 +259,64 @@ func TestCORS(t *testing.T) {
 	}
 }
 
+// TestCORSExposesEveryHeaderThePageMayRead checks that whatever header the
+// mock answers a page with (Allow on a 405, Retry-After on a 429, the trace
+// ID, warnings, the applied fault, WWW-Authenticate from the admin API) is
+// one the page's JavaScript may read: CORS-safelisted, or listed in
+// Access-Control-Expose-Headers.
+func TestCORSExposesEveryHeaderThePageMayRead(t *testing.T) {
+	const origin = "http://localhost:3000"
+	// Headers a page reads without Expose-Headers, or never needs.
+	unlisted := map[string]bool{
+		"Cache-Control": true, "Content-Language": true, "Content-Length": true, "Content-Type": true,
+		"Expires": true, "Last-Modified": true, "Pragma": true,
+		"Date": true, "Vary": true, "Connection": true,
+	}
+	srv := mocktest.NewServer(t, mock.Config{AdminToken: "admin-secret-1"})
+	tests := []struct {
+		name, method, path string
+		header             []string // name, value, ...
+		body               []byte
+		status             int
+		sent               string // a header the answer must carry
+	}{
+		{"405", http.MethodPut, "/api/v1/users/bulk", nil, nil, http.StatusMethodNotAllowed, "Allow"},
+		{"429", http.MethodPost, "/api/v1/users/bulk", []string{"X-Ncpmock-Fault", "status=429"}, bulkBody("a@b.co"), http.StatusTooManyRequests, "Retry-After"},
+		{"fault applied", http.MethodPost, "/api/v1/users/bulk", []string{"X-Ncpmock-Fault", "status=503"}, bulkBody("a@b.co"), http.StatusServiceUnavailable, mock.HeaderFaultApplied},
+		{"warning", http.MethodPost, "/api/v1/users/bulk", nil,
+			[]byte(`{"params":[{"loginId":"w@b.co","nickname":"x","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`), http.StatusOK, mock.HeaderWarning},
+		{"trace ID", http.MethodGet, "/api/v1/users/check-login-id?loginId=t@b.co", nil, nil, http.StatusOK, mock.HeaderTraceID},
+		{"admin 401", http.MethodGet, "/__admin/users", []string{mock.HeaderAdminToken, "wrong"}, nil, http.StatusUnauthorized, "Www-Authenticate"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, srv.URL+tc.path, bytes.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Content-Type", "application/json")
+			for i := 0; i+1 < len(tc.header); i += 2 {
+				req.Header.Set(tc.header[i], tc.header[i+1])
+			}
+			a := do(t, srv, req)
+			if a.status != tc.status || a.header.Get(tc.sent) == "" || a.header.Get("Access-Control-Allow-Origin") != origin {
+				t.Fatalf("got %d with %s %q for origin %q, want %d with %s", a.status, tc.sent, a.header.Get(tc.sent),
+					a.header.Get("Access-Control-Allow-Origin"), tc.status, tc.sent)
+			}
+			exposed := map[string]bool{}
+			for _, name := range strings.Split(a.header.Get("Access-Control-Expose-Headers"), ",") {
+				exposed[http.CanonicalHeaderKey(strings.TrimSpace(name))] = true
+			}
+			for name := range a.header {
+				if !unlisted[name] && !strings.HasPrefix(name, "Access-Control-") && !exposed[name] {
+					t.Errorf("the answer sends %s, which Access-Control-Expose-Headers %q does not expose", name, a.header.Get("Access-Control-Expose-Headers"))
+				}
+			}
+		})
+	}
+}
+
 // TestCORSWarningSuggestsAWorkingFlag: the warning to a refused page says
 // "allow it with --cors-origin X"; a server given X allows that page.
 func TestCORSWarningSuggestsAWorkingFlag(t *testing.T) {
