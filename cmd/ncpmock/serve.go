@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,6 +150,7 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	fmt.Fprintf(e.stdout, "  directory: GET %s%s%s, GET and DELETE %s/{userId}, POST %s, GET %s\n", url, base, mock.PathUsers,
 		mock.PathUsers, mock.PathUsersDelete, mock.PathUsersCheckLogin)
 	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
+	fmt.Fprintf(e.stdout, "  CORS: %s\n", describeCORS(cfg.CORSOrigins))
 	fmt.Fprintf(e.stdout, "  admin API: %s\n", o.describeAdmin(url))
 	switch {
 	case o.faultsFile != "" && o.noAdmin:
@@ -295,6 +297,18 @@ func (o *serveOptions) adminSafe(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip == nil && host != "" || ip != nil && ip.IsLoopback()
+}
+
+// describeCORS says in the start-up banner which browser pages may call the
+// mock, so that a developer whose page gets a CORS error sees why at start.
+func describeCORS(origins []string) string {
+	switch {
+	case origins == nil:
+		return "pages on localhost, *.localhost, 127.0.0.1 or [::1] (http or https, any port); --cors-origin sets others instead"
+	case slices.Contains(origins, "*"):
+		return "pages of any origin (--cors-origin *)"
+	}
+	return "pages of " + strings.Join(origins, ", ") + " (--cors-origin)"
 }
 
 // describeAdmin says in the start-up banner whether the admin API is on and

@@ -393,3 +393,48 @@ func TestServeBannerSaysAdminAndFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestServeBannerSaysCORS checks that the start-up banner says which
+// browser origins CORS allows, and that the server allows what it says.
+func TestServeBannerSaysCORS(t *testing.T) {
+	tests := []struct {
+		name             string
+		args             []string
+		line             string // what the banner's CORS line says
+		allowed, refused string // an origin of each kind
+	}{
+		{"default", nil, "CORS: pages on localhost, *.localhost, 127.0.0.1 or [::1] (http or https, any port); --cors-origin sets others instead",
+			"http://localhost:5173", "https://app.example.com"},
+		{"list", []string{"--cors-origin", "https://app.example.com,https://*.corp.example"},
+			"CORS: pages of https://app.example.com, https://*.corp.example (--cors-origin)", "https://web.corp.example", "http://localhost:5173"},
+		{"any", []string{"--cors-origin", "https://app.example.com", "--cors-origin", "*"},
+			"CORS: pages of any origin (--cors-origin *)", "https://elsewhere.example", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startServe(t, nil, append([]string{"--log-format", "none"}, tc.args...)...)
+			if got := strings.TrimSpace(r.waitLine(t, "CORS: ")); got != tc.line {
+				t.Errorf("banner line %q, want %q", got, tc.line)
+			}
+			for origin, want := range map[string]bool{tc.allowed: true, tc.refused: false} {
+				if origin == "" {
+					continue
+				}
+				req, err := http.NewRequest(http.MethodOptions, r.url+"/api/v1/users/bulk", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Origin", origin)
+				req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if got := resp.Header.Get("Access-Control-Allow-Origin") == origin; got != want {
+					t.Errorf("preflight from %s: Access-Control-Allow-Origin %q, want allowed=%t", origin, resp.Header.Get("Access-Control-Allow-Origin"), want)
+				}
+			}
+		})
+	}
+}
