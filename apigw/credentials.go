@@ -13,7 +13,10 @@ import (
 // Credentials is an NCP API key pair. Its String and GoString methods hide the
 // secret key, so printing Credentials with fmt never reveals it.
 type Credentials struct {
+	// AccessKey identifies the caller; it is sent in the access key header
+	// and is not a secret.
 	AccessKey string
+	// SecretKey keys the HMAC that signs each request; it is never sent.
 	SecretKey string
 }
 

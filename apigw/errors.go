@@ -73,6 +73,7 @@ func (e *ClockSkewError) Is(target error) bool { return target == ErrInvalid }
 
 // UnknownAccessKeyError reports an access key the verifier does not know.
 type UnknownAccessKeyError struct {
+	// AccessKey is the access key header's value, as the request sent it.
 	AccessKey string
 }
 
@@ -88,7 +89,10 @@ func (e *UnknownAccessKeyError) Is(target error) bool { return target == ErrInva
 // verifier computed. It carries the string the verifier signed, so a caller
 // can compare it with its own; it never carries either signature.
 type SignatureMismatchError struct {
-	AccessKey    string
+	// AccessKey is the access key header's value, a key the verifier knows.
+	AccessKey string
+	// StringToSign is the text the verifier signed (see the StringToSign
+	// function): "METHOD requestURI", timestamp and access key, one a line.
 	StringToSign string
 }
 

@@ -9,6 +9,8 @@ import (
 // Signer signs outgoing requests with one key pair. The zero Now means
 // time.Now. A Signer is safe for concurrent use.
 type Signer struct {
+	// Credentials is the key pair that signs every request; NewSigner
+	// refuses an empty access key or secret key.
 	Credentials Credentials
 	// Now tells the time put in the timestamp header; nil means time.Now.
 	Now func() time.Time
