@@ -28,8 +28,12 @@ const (
 
 // Case is one scenario of the suite.
 type Case struct {
-	Name        string
-	Kind        Kind
+	// Name identifies the case in reports and in Config.Only and
+	// Config.Skip: its kind, a slash, then more ("negative/params/type").
+	Name string
+	// Kind says what the case expects of the server.
+	Kind Kind
+	// Description says in a sentence what the case sends and expects.
 	Description string
 	// Writes is true for cases that create users on a correct server.
 	Writes bool

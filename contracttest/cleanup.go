@@ -45,7 +45,11 @@ type CleanupResult struct {
 
 // CleanupFailure is a created user that was not deleted.
 type CleanupFailure struct {
+	// CreatedUser is the user that was to be deleted; its fields appear at
+	// the top level of the JSON.
 	CreatedUser
+	// Reason is why it was not deleted: the delete request's error, or the
+	// message of a result whose success is false.
 	Reason string `json:"reason"`
 }
 

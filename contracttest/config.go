@@ -89,7 +89,11 @@ type Config struct {
 var ErrUsage = errors.New("usage")
 
 // UsageError reports a bad Config or target.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	// Msg says what is wrong and how to put it right; it is the whole
+	// message of Error.
+	Msg string
+}
 
 // Error returns the message.
 func (e *UsageError) Error() string { return e.Msg }

@@ -15,10 +15,14 @@ import (
 // before its status). Config.Cleanup looks it up by login ID
 // (CleanupResult.Found); without it, look it up on the server by hand.
 type MaybeCreated struct {
+	// LoginID is the login ID the request sent.
 	LoginID string `json:"loginId"`
-	Case    string `json:"case"`
+	// Case is the name of the case whose request sent it.
+	Case string `json:"case"`
 	// Status is the status of the answer; 0 when none came.
-	Status int    `json:"status"`
+	Status int `json:"status"`
+	// Reason says why the answer does not tell whether the user was
+	// created, such as "its result in the 200 answer has no id".
 	Reason string `json:"reason"`
 }
 

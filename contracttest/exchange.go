@@ -30,7 +30,9 @@ var errStillDown = errors.New("still unreachable")
 // UnreachableError reports a target that refused or never took the
 // connection, before any case got an answer.
 type UnreachableError struct {
+	// URL is the endpoint the first request was sent to (Report.Endpoint).
 	URL string
+	// Err is the error of that request, such as a refused connection.
 	Err error
 }
 

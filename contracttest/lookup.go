@@ -29,6 +29,7 @@ const maxSilentLookups = 3
 // LookupFailure is a maybe-created login ID that could not be looked up:
 // whether it was created is unknown.
 type LookupFailure struct {
+	// LoginID is the maybe-created login ID.
 	LoginID string `json:"loginId"`
 	// Case is the case whose request may have created it.
 	Case string `json:"case"`

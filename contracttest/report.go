@@ -13,8 +13,13 @@ type Status string
 
 // The outcomes of a case.
 const (
+	// StatusPass is a case whose every check passed.
 	StatusPass Status = "pass"
+	// StatusFail is a case with at least one failed check
+	// (CaseResult.Failures).
 	StatusFail Status = "fail"
+	// StatusSkip is a case that was not run; SkipReason says why, such as
+	// a case that creates users on a target not on a loopback address.
 	StatusSkip Status = "skip"
 	// StatusNotRun is a case the run did not finish because it was
 	// interrupted (its context was cancelled); SkipReason says why.
@@ -23,15 +28,27 @@ const (
 
 // Report is the outcome of a contract run.
 type Report struct {
-	Target   string `json:"target"`
+	// Target is the target as given to Check or Run.
+	Target string `json:"target"`
+	// Endpoint is the URL every request was posted to: Target with the
+	// operation's path (http://127.0.0.1:8780/api/v1/users/bulk).
 	Endpoint string `json:"endpoint"`
 	// Loopback is true when the endpoint is on a loopback address.
-	Loopback bool          `json:"loopback"`
-	Seed     uint64        `json:"seed"`
-	RunID    string        `json:"runId"`
-	Started  time.Time     `json:"started"`
+	Loopback bool `json:"loopback"`
+	// Seed is Config.Seed, which made the request bodies.
+	Seed uint64 `json:"seed"`
+	// RunID is the run ID in every login ID the run sent: Config.RunID, or
+	// the one NewRunID made when that was empty.
+	RunID string `json:"runId"`
+	// Started is when the run started, before its first case.
+	Started time.Time `json:"started"`
+	// Duration is how long the run took, clean-up included; in the JSON, an
+	// integer of nanoseconds.
 	Duration time.Duration `json:"durationNs"`
-	Cases    []*CaseResult `json:"cases"`
+	// Cases are the results of the selected cases, in the order they ran;
+	// those an interruption or an unreachable target kept from running
+	// have StatusNotRun.
+	Cases []*CaseResult `json:"cases"`
 	// Deselected counts the cases Config.Only and Config.Skip left out.
 	Deselected int `json:"deselected,omitempty"`
 	// Created lists every user the run created, so they can be removed:
@@ -55,36 +72,64 @@ type Report struct {
 
 // CaseResult is the outcome of one case.
 type CaseResult struct {
-	Name        string        `json:"name"`
-	Kind        Kind          `json:"kind"`
-	Description string        `json:"description"`
-	Status      Status        `json:"status"`
-	SkipReason  string        `json:"skipReason,omitempty"`
-	Duration    time.Duration `json:"durationNs"`
-	Failures    []*Failure    `json:"failures,omitempty"`
-	// Exchanges are the requests the case sent and the answers it got.
+	// Name, Kind and Description are the case's (see Case).
+	Name        string `json:"name"`
+	Kind        Kind   `json:"kind"`
+	Description string `json:"description"`
+	// Status is the outcome.
+	Status Status `json:"status"`
+	// SkipReason is why a case was skipped or not run; empty otherwise.
+	SkipReason string `json:"skipReason,omitempty"`
+	// Duration is how long the case took; zero when it did not run. In the
+	// JSON, an integer of nanoseconds.
+	Duration time.Duration `json:"durationNs"`
+	// Failures are the checks that failed, in the order they failed; empty
+	// when the case passed.
+	Failures []*Failure `json:"failures,omitempty"`
+	// Exchanges are the requests the case sent and the answers it got;
+	// kept only for a case that failed, to keep the report small.
 	Exchanges []*Exchange `json:"exchanges,omitempty"`
 }
 
 // CreatedUser is a user a run created.
 type CreatedUser struct {
+	// LoginID is the user's login ID: the one the run sent, or, for a user
+	// found by a clean-up lookup (CleanupResult.Found), the server's
+	// spelling of it.
 	LoginID string `json:"loginId"`
-	ID      string `json:"id"`
-	NRN     string `json:"nrn"`
-	Case    string `json:"case"`
+	// ID is the user's id (the result's id, or the lookup's userId): the
+	// key it is deleted by.
+	ID string `json:"id"`
+	// NRN is the user's nrn; empty when the answer gave none.
+	NRN string `json:"nrn"`
+	// Case is the name of the case whose request created it.
+	Case string `json:"case"`
 }
 
 // Exchange is one request and its answer.
 type Exchange struct {
-	Method         string        `json:"method"`
-	URL            string        `json:"url"`
-	RequestHeader  http.Header   `json:"requestHeader"`
-	RequestBody    string        `json:"requestBody"`
-	Status         int           `json:"status,omitempty"`
-	ResponseHeader http.Header   `json:"responseHeader,omitempty"`
-	ResponseBody   string        `json:"responseBody,omitempty"`
-	Error          string        `json:"error,omitempty"`
-	Duration       time.Duration `json:"durationNs"`
+	// Method is the request's method (POST).
+	Method string `json:"method"`
+	// URL is where the request went: Report.Endpoint.
+	URL string `json:"url"`
+	// RequestHeader is the request's header as sent, but with the value of
+	// each secret header (access key, signature, Authorization, Cookie,
+	// admin token) replaced by "REDACTED".
+	RequestHeader http.Header `json:"requestHeader"`
+	// RequestBody is the request's body, whole.
+	RequestBody string `json:"requestBody"`
+	// Status is the answer's status; 0 when no answer came (see Error).
+	Status int `json:"status,omitempty"`
+	// ResponseHeader is the answer's header; nil when no answer came.
+	ResponseHeader http.Header `json:"responseHeader,omitempty"`
+	// ResponseBody is the answer's body, at most its first 16 MiB.
+	ResponseBody string `json:"responseBody,omitempty"`
+	// Error is why no complete answer came (a timeout, a reset, a body cut
+	// short); empty when one did.
+	Error string `json:"error,omitempty"`
+	// Duration is from sending the request to the end of the answer's
+	// body; in the JSON, an integer of nanoseconds.
+	Duration time.Duration `json:"durationNs"`
 	// connected is whether the request got a connection: one that got none
 	// was never sent, and created nobody.
 	connected bool
@@ -94,10 +139,14 @@ type Exchange struct {
 
 // Failure is one failed check. It is an error.
 type Failure struct {
-	Case     string `json:"case"`
-	Check    string `json:"check"`
+	// Case is the name of the case.
+	Case string `json:"case"`
+	// Check is the name of the check that failed, one of Checks().
+	Check string `json:"check"`
+	// Expected says what the check wanted, in words.
 	Expected string `json:"expected"`
-	Got      string `json:"got"`
+	// Got says what the server did instead.
+	Got string `json:"got"`
 	// Curl reproduces the request that failed, with secrets redacted.
 	Curl string `json:"curl,omitempty"`
 	// CurlBefore are the commands to run first, in order: one for each
@@ -121,6 +170,8 @@ var ErrContract = errors.New("the server breaks the contract")
 
 // ContractError joins every failure of a run.
 type ContractError struct {
+	// Failures are every failed check of the run, case by case in the
+	// order the cases ran (Report.Failures).
 	Failures []*Failure
 }
 
