@@ -53,58 +53,98 @@ const searchColumnList = "loginId, status, nrn, userId"
 
 // UserDetail is a user as GET /users/{userId} and GET /users answer it.
 type UserDetail struct {
-	UserID      string              `json:"userId"`
-	LoginID     string              `json:"loginId"`
-	NRN         string              `json:"nrn"`
-	UserProfile UserProfileDetail   `json:"userProfile"`
+	// UserID is the ID the mock gave the user (User.ID), a UUID.
+	UserID string `json:"userId"`
+	// LoginID is the user's login ID, as the request that created it
+	// spelled it.
+	LoginID string `json:"loginId"`
+	// NRN is the user's NRN: nrn:<domain>:SSO::<member number>:User/<id>.
+	NRN string `json:"nrn"`
+	// UserProfile is the profile the user was created with; its fields are
+	// empty when the request sent none.
+	UserProfile UserProfileDetail `json:"userProfile"`
+	// AccessRules are the access rules the user was created with; both
+	// false when the request sent none.
 	AccessRules openapi.AccessRules `json:"accessRules"`
 	// Status is StatusActive for every user the mock creates.
-	Status      string `json:"status"`
+	Status string `json:"status"`
+	// Description is the description the user was created with; empty,
+	// and left out of the JSON, when it had none.
 	Description string `json:"description,omitempty"`
 	// LastLoginAt is null: no one logs in to the mock.
 	LastLoginAt *string `json:"lastLoginAt"`
-	CreatedAt   string  `json:"createdAt"`
-	UpdatedAt   string  `json:"updatedAt"`
+	// CreatedAt is when the user was created, in UTC, RFC 3339 to the
+	// second ("2025-01-02T03:04:05Z").
+	CreatedAt string `json:"createdAt"`
+	// UpdatedAt is CreatedAt: the mock changes no user after creating it.
+	UpdatedAt string `json:"updatedAt"`
 }
 
 // UserProfileDetail is a user's profile as the directory answers it: what
 // was sent, and whether email and phone number are verified (never, in the
 // mock).
 type UserProfileDetail struct {
-	FirstName        string `json:"firstName,omitempty"`
-	LastName         string `json:"lastName,omitempty"`
-	Email            string `json:"email,omitempty"`
-	EmailVerified    bool   `json:"emailVerified"`
-	EmpNo            string `json:"empNo,omitempty"`
+	// FirstName is the userProfile's firstName as sent; empty, and left out
+	// of the JSON, when it was not sent (as for each string field here).
+	FirstName string `json:"firstName,omitempty"`
+	// LastName is the userProfile's lastName as sent.
+	LastName string `json:"lastName,omitempty"`
+	// Email is the userProfile's email as sent.
+	Email string `json:"email,omitempty"`
+	// EmailVerified is always false: the mock verifies no email.
+	EmailVerified bool `json:"emailVerified"`
+	// EmpNo is the userProfile's empNo (employee number) as sent.
+	EmpNo string `json:"empNo,omitempty"`
+	// PhoneCountryCode is the userProfile's phoneCountryCode as sent.
 	PhoneCountryCode string `json:"phoneCountryCode,omitempty"`
-	PhoneNo          string `json:"phoneNo,omitempty"`
-	PhoneNoVerified  bool   `json:"phoneNoVerified"`
-	DeptName         string `json:"deptName,omitempty"`
+	// PhoneNo is the userProfile's phoneNo as sent.
+	PhoneNo string `json:"phoneNo,omitempty"`
+	// PhoneNoVerified is always false: the mock verifies no phone number.
+	PhoneNoVerified bool `json:"phoneNoVerified"`
+	// DeptName is the userProfile's deptName (department) as sent.
+	DeptName string `json:"deptName,omitempty"`
 }
 
 // UserPage is the body of GET /users.
 type UserPage struct {
-	Page        int          `json:"page"`
-	TotalPages  int          `json:"totalPages"`
-	TotalItems  int          `json:"totalItems"`
-	IsFirst     bool         `json:"isFirst"`
-	IsLast      bool         `json:"isLast"`
-	HasPrevious bool         `json:"hasPrevious"`
-	HasNext     bool         `json:"hasNext"`
-	Items       []UserDetail `json:"items"`
+	// Page is the page asked for (the query's page), counted from 0.
+	Page int `json:"page"`
+	// TotalPages is how many pages of the query's size the matching users
+	// fill; 0 when none matches.
+	TotalPages int `json:"totalPages"`
+	// TotalItems counts the users that match the search, on every page.
+	TotalItems int `json:"totalItems"`
+	// IsFirst is true on page 0.
+	IsFirst bool `json:"isFirst"`
+	// IsLast is true on the last page, and on any page past it.
+	IsLast bool `json:"isLast"`
+	// HasPrevious is true on every page but page 0.
+	HasPrevious bool `json:"hasPrevious"`
+	// HasNext is true when a page after this one holds users.
+	HasNext bool `json:"hasNext"`
+	// Items are the page's users, in the order they were created; empty,
+	// never null, on a page past the last.
+	Items []UserDetail `json:"items"`
 }
 
 // DeleteResult is the outcome of deleting one user: the body of
 // DELETE /users/{userId} and an element of POST /users/delete's answer.
 type DeleteResult struct {
-	ID      string `json:"id"`
-	NRN     string `json:"nrn,omitempty"`
-	Success bool   `json:"success"`
+	// ID is the user ID asked for.
+	ID string `json:"id"`
+	// NRN is the deleted user's NRN; empty, and left out of the JSON, when
+	// no user had the ID.
+	NRN string `json:"nrn,omitempty"`
+	// Success is true when a user had the ID and was deleted.
+	Success bool `json:"success"`
+	// Message is MsgUserNotFound when no user had the ID; empty on success.
 	Message string `json:"message"`
 }
 
 // DeleteRequest is the body of POST /users/delete.
 type DeleteRequest struct {
+	// UserIDs are the IDs of the users to delete: 1 to 100 of them (the
+	// upper limit Inferred).
 	UserIDs []string `json:"userIds"`
 }
 

@@ -28,9 +28,14 @@ const (
 // GatewayErrorStatus is an error answered in the API Gateway's shape:
 // {"error":{"errorCode","message","details"}} with the given HTTP status.
 type GatewayErrorStatus struct {
-	Status  int
-	Code    string
+	// Status is the HTTP status of the answer, such as 401.
+	Status int
+	// Code is the body's errorCode, a string of the gateway's table such as
+	// "200" (Authentication Failed).
+	Code string
+	// Message is the body's message, such as "Authentication Failed".
 	Message string
+	// Details is the body's details: what exactly went wrong.
 	Details string
 	// Header holds extra answer headers, such as Retry-After; may be nil.
 	Header http.Header

@@ -48,6 +48,7 @@ type Match struct {
 
 // RuleStatus is a rule with its counters, as GET /__admin/faults lists it.
 type RuleStatus struct {
+	// Rule is a copy of the rule, with the ID it was given.
 	Rule Rule
 	// Matched counts the requests the rule matched, whether or not it fired.
 	Matched uint64

@@ -89,6 +89,8 @@ func orDefault[T int | time.Duration](v, def T) T {
 // with Shutdown or Close. Its ConnState, BaseContext, ConnContext and
 // RegisterOnShutdown hooks are in use: do not replace the first three.
 type HTTPServer struct {
+	// Server is the http.Server that serves the handler; its timeouts
+	// and MaxHeaderBytes come from Limits.
 	*http.Server
 	limits Limits
 	conns  connWatch

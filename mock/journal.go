@@ -25,22 +25,36 @@ const redacted = "[REDACTED]"
 // JournalEntry is one request in the journal.
 type JournalEntry struct {
 	// Seq numbers the requests recorded since the start or the last reset, from 1.
-	Seq     uint64    `json:"seq"`
-	Time    time.Time `json:"time"`
-	Method  string    `json:"method"`
-	Path    string    `json:"path"`
-	Query   string    `json:"query,omitempty"`
-	TraceID string    `json:"traceId,omitempty"`
+	Seq uint64 `json:"seq"`
+	// Time is when the mock began handling the request.
+	Time time.Time `json:"time"`
+	// Method is the request's method.
+	Method string `json:"method"`
+	// Path is the request's path, unescaped.
+	Path string `json:"path"`
+	// Query is the request's query as sent, without the "?"; empty when
+	// there was none.
+	Query string `json:"query,omitempty"`
+	// TraceID is the x-ncp-trace-id the answer carried (HeaderTraceID);
+	// empty when it had none.
+	TraceID string `json:"traceId,omitempty"`
 	// Headers are the request headers, secrets replaced with "[REDACTED]".
 	Headers map[string]string `json:"headers,omitempty"`
 	// Body is the request body, cut after Config.JournalBodyBytes bytes
 	// (BodyTruncated).
-	Body          string `json:"body,omitempty"`
-	BodyBytes     int    `json:"bodyBytes"`
-	BodyTruncated bool   `json:"bodyTruncated,omitempty"`
+	Body string `json:"body,omitempty"`
+	// BodyBytes is the length of the request body as far as the mock read
+	// it: the whole body, unless it was over Config.MaxBodyBytes or the
+	// client stopped sending it.
+	BodyBytes int `json:"bodyBytes"`
+	// BodyTruncated is true when Body holds less than BodyBytes.
+	BodyTruncated bool `json:"bodyTruncated,omitempty"`
 	// Status is the HTTP status answered; 0 when a fault closed the
 	// connection without an answer, 499 when the client left first.
-	Status   int      `json:"status"`
+	Status int `json:"status"`
+	// Duration is from Time to the end of the answer (or of the
+	// connection, for a fault that closed it); in the JSON, a string such
+	// as "1.2ms".
 	Duration Duration `json:"duration"`
 	// Problems are the validation problems of an invalid request.
 	Problems []openapi.Problem `json:"problems,omitempty"`

@@ -15,6 +15,8 @@ const MaxDrainMargin = time.Second
 // Drainer is a handler that holds requests on purpose and can be told to let
 // them go, as *Server can (see Server.Drain).
 type Drainer interface {
+	// Drain lets held requests go and cuts the waits still running when
+	// ctx is done; it returns at once.
 	Drain(ctx context.Context)
 }
 

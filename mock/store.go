@@ -11,9 +11,13 @@ import (
 
 // User is a user the mock has created.
 type User struct {
-	ID        string    `json:"id"`
-	LoginID   string    `json:"loginId"`
-	NRN       string    `json:"nrn"`
+	// ID is the user's ID, a version 4 UUID drawn from the server's seed.
+	ID string `json:"id"`
+	// LoginID is the login ID as the request sent it.
+	LoginID string `json:"loginId"`
+	// NRN is nrn:<Config.NRNDomain>:SSO::<Config.MemberNo>:User/<ID>.
+	NRN string `json:"nrn"`
+	// CreatedAt is when the mock created the user (Config.Now).
 	CreatedAt time.Time `json:"createdAt"`
 	// Request is the user's object in the request that created it, as sent
 	// (unknown properties and repeated keys included).
