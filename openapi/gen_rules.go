@@ -48,7 +48,11 @@ var (
 
 // RuleError is the error for a rule Invalid cannot make a case of.
 type RuleError struct {
-	Name   string
+	// Name is the rule name as given to Invalid.
+	Name string
+	// Reason says why no case can be made of it: for ErrNotIsolatable,
+	// which other rule breaks with it; for ErrUnknownRule, where to find
+	// the names.
 	Reason string
 	Err    error // ErrUnknownRule or ErrNotIsolatable
 }

@@ -18,7 +18,10 @@ var ErrUnsupportedSchema = errors.New("schema not supported by the generator")
 
 // SchemaError says which part of a schema the generator cannot handle.
 type SchemaError struct {
-	Path   string // abstract path, such as params[].userProfile
+	// Path is the abstract path of the part, such as params[].userProfile.
+	Path string
+	// Reason says what in the schema the generator does not support, such
+	// as "uniqueItems: true".
 	Reason string
 }
 

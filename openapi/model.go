@@ -10,27 +10,37 @@ import (
 
 // BulkRequest is the body of createUsersBulk.
 type BulkRequest struct {
+	// Params are the users to create: 1 to 100 of them, by the spec.
 	Params []UserCreate `json:"params"`
 }
 
 // UserCreate is one user to create.
 type UserCreate struct {
-	LoginID     string            `json:"loginId"`
-	Description *string           `json:"description,omitempty"`
-	UserProfile *UserProfile      `json:"userProfile,omitempty"`
-	AccessRules AccessRules       `json:"accessRules"`
-	Tags        map[string]string `json:"tags,omitempty"`
+	// LoginID is the user's login ID (required): an email address of 3 to
+	// 60 characters.
+	LoginID string `json:"loginId"`
+	// Description is free text, at most 300 bytes; nil when not sent.
+	Description *string `json:"description,omitempty"`
+	// UserProfile is the user's profile; nil when not sent.
+	UserProfile *UserProfile `json:"userProfile,omitempty"`
+	// AccessRules says what the user may reach (required).
+	AccessRules AccessRules `json:"accessRules"`
+	// Tags are key-value pairs, at most 20; nil when not sent.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // BulkUsers is a createUsersBulk body as a mock needs it: each user's
 // loginId and the user's JSON text as sent. Decoding a body into it (see
 // Validator.DecodeUsers) costs a fraction of decoding it into a BulkRequest.
 type BulkUsers struct {
+	// Params are the body's users, in order.
 	Params []UserText `json:"params"`
 }
 
 // UserText is one user of a BulkUsers.
 type UserText struct {
+	// LoginID is the user's loginId; empty when it is missing or not a
+	// string.
 	LoginID string `json:"loginId"`
 	// JSON is the user's object as written in the body, whitespace, unknown
 	// properties and repeated keys included.
@@ -74,19 +84,31 @@ func (r *RawJSON) UnmarshalJSON(b []byte) error {
 
 // UserProfile holds the optional profile of a user.
 type UserProfile struct {
-	FirstName        *string `json:"firstName,omitempty"`
-	LastName         *string `json:"lastName,omitempty"`
-	Email            *string `json:"email,omitempty"`
-	EmpNo            *string `json:"empNo,omitempty"`
+	// FirstName is the first name, at most 200 bytes; nil when not sent
+	// (as for every field here).
+	FirstName *string `json:"firstName,omitempty"`
+	// LastName is the last name, at most 200 bytes.
+	LastName *string `json:"lastName,omitempty"`
+	// Email is an email address, or empty, at most 200 bytes.
+	Email *string `json:"email,omitempty"`
+	// EmpNo is the employee number, at most 200 bytes.
+	EmpNo *string `json:"empNo,omitempty"`
+	// PhoneCountryCode is the country calling code without "+": 1 to 4
+	// digits, or empty.
 	PhoneCountryCode *string `json:"phoneCountryCode,omitempty"`
-	PhoneNo          *string `json:"phoneNo,omitempty"`
-	DeptName         *string `json:"deptName,omitempty"`
+	// PhoneNo is a mobile phone number, such as "010-1100-0000" or
+	// "01011000000", or empty.
+	PhoneNo *string `json:"phoneNo,omitempty"`
+	// DeptName is the department's name, at most 200 bytes.
+	DeptName *string `json:"deptName,omitempty"`
 }
 
 // AccessRules says what a user may reach.
 type AccessRules struct {
+	// ConsoleAccessAllowed is whether the user may sign in to the console.
 	ConsoleAccessAllowed bool `json:"consoleAccessAllowed"`
-	APIAccessAllowed     bool `json:"apiAccessAllowed"`
+	// APIAccessAllowed is whether the user may call APIs.
+	APIAccessAllowed bool `json:"apiAccessAllowed"`
 }
 
 // DecodeExact decodes a JSON value into dst (a pointer) as the spec and the
@@ -166,29 +188,47 @@ func decodeExact(b []byte, v reflect.Value) error {
 
 // UserResult is one element of the 200 answer: the outcome for one user.
 type UserResult struct {
-	ID      string `json:"id,omitempty"`
-	NRN     string `json:"nrn,omitempty"`
-	Name    string `json:"name"`
-	Success bool   `json:"success"`
+	// ID is the new user's ID, a UUID; empty, and left out of the JSON,
+	// when the user was not created.
+	ID string `json:"id,omitempty"`
+	// NRN is the new user's NCP Resource Name,
+	// nrn:PUB:SSO::<memberNo>:User/<id>; empty when the user was not
+	// created.
+	NRN string `json:"nrn,omitempty"`
+	// Name is the requested login ID.
+	Name string `json:"name"`
+	// Success is whether this user was created.
+	Success bool `json:"success"`
+	// Message is why the user was not created, such as
+	// "Duplicate login ID."; empty on success.
 	Message string `json:"message"`
 }
 
 // ErrorResponse is the service's 400 body. FieldErrors is ncpmock's own
 // addition; the real service is not known to send it.
 type ErrorResponse struct {
-	ErrorCode   int       `json:"errorCode"`
-	Message     string    `json:"message"`
+	// ErrorCode is the service's error code: 400 for an invalid request.
+	ErrorCode int `json:"errorCode"`
+	// Message is the service's message: "Invalid request" for code 400.
+	Message string `json:"message"`
+	// FieldErrors lists every rule the request broke, as Problems.
 	FieldErrors []Problem `json:"fieldErrors,omitempty"`
 }
 
 // GatewayError is the body of an API Gateway error.
 type GatewayError struct {
+	// Error is the whole content of the body: {"error": {...}}.
 	Error GatewayErrorDetail `json:"error"`
 }
 
 // GatewayErrorDetail is the content of a GatewayError.
 type GatewayErrorDetail struct {
+	// ErrorCode is the gateway's code, a string such as "200"
+	// (Authentication Failed) or "430" (Request Entity Too Large).
 	ErrorCode string `json:"errorCode"`
-	Message   string `json:"message"`
-	Details   string `json:"details,omitempty"`
+	// Message names the code, such as "Authentication Failed".
+	Message string `json:"message"`
+	// Details says what went wrong; empty, and left out of the JSON, when
+	// there is nothing to add.
+	Details string `json:"details,omitempty"`
 }

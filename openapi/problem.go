@@ -51,6 +51,8 @@ func (p Problem) String() string {
 // ValidationError lists every problem found in one request. It matches
 // ErrInvalidRequest.
 type ValidationError struct {
+	// Problems are every problem found; a validator's are ordered by field
+	// (params[2] before params[10]), then rule.
 	Problems []Problem
 }
 
