@@ -37,7 +37,8 @@ func (cfg *Config) newVerifier() (*apigw.Verifier, error) {
 		if len(cfg.Auth.Credentials) > 0 {
 			// Keys without the mode that checks them would be ignored:
 			// a test would believe it exercises authentication.
-			return nil, fmt.Errorf("mock: auth: %d credentials given with mode %q, which checks none; set Mode: %q", len(cfg.Auth.Credentials), cfg.Auth.Mode, AuthNCP)
+			return nil, &ConfigError{Field: "Auth.Mode", Value: cfg.Auth.Mode, Err: fmt.Errorf(
+				"auth: %d credentials given with mode %q, which checks none; set Mode: %q", len(cfg.Auth.Credentials), cfg.Auth.Mode, AuthNCP)}
 		}
 		return nil, nil
 	case AuthNCP:
@@ -45,11 +46,24 @@ func (cfg *Config) newVerifier() (*apigw.Verifier, error) {
 			Credentials: cfg.Auth.Credentials, MaxSkew: cfg.Auth.MaxSkew, Now: cfg.Now,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("mock: auth %s: %w", AuthNCP, err)
+			return nil, verifierConfigError(cfg.Auth, err)
 		}
 		return v, nil
 	}
-	return nil, fmt.Errorf("mock: auth mode %q: want %s or %s", cfg.Auth.Mode, AuthNone, AuthNCP)
+	return nil, &ConfigError{Field: "Auth.Mode", Value: cfg.Auth.Mode,
+		Err: fmt.Errorf("auth mode %q: want %s or %s", cfg.Auth.Mode, AuthNone, AuthNCP)}
+}
+
+// verifierConfigError names the field behind apigw.NewVerifier's error,
+// which checks, in this order, that there are credentials, that MaxSkew is
+// not negative, then each key pair. Credentials hold secret keys: their
+// Value stays empty.
+func verifierConfigError(a AuthConfig, err error) *ConfigError {
+	ce := &ConfigError{Field: "Auth.Credentials", Err: fmt.Errorf("auth %s: %w", AuthNCP, err)}
+	if len(a.Credentials) > 0 && a.MaxSkew < 0 {
+		ce.Field, ce.Value = "Auth.MaxSkew", a.MaxSkew.String()
+	}
+	return ce
 }
 
 // ctxAccessKey is the echo.Context key of the caller's verified access key.

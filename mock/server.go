@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,8 +140,9 @@ var (
 	nrnDomainRE = regexp.MustCompile(`^[A-Z]{2,10}$`)
 )
 
-// New returns a mock server for cfg. It returns an error, never panics, when
-// cfg is invalid. The server holds no goroutines, files or sockets of its own
+// New returns a mock server for cfg. It returns a *ConfigError naming the
+// field (matching ErrInvalidConfig), never panics, when cfg is invalid. The
+// server holds no goroutines, files or sockets of its own
 // (the caller serves it, with NewHTTPServer or httptest); whoever serves it
 // should call Drain, or Close, when shutting down, so that requests held by
 // fault waits end.
@@ -149,6 +151,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	v, err := openapi.NewValidator(cfg.Spec, openapi.ValidatorConfig{Strict: cfg.Strict, Reference: cfg.ReferenceValidator})
+	if errors.Is(err, openapi.ErrSpecNotLoaded) {
+		return nil, &ConfigError{Field: "Spec", Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
@@ -158,7 +163,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	faults, err := newFaultTable(cfg.Faults, cfg.Spec.ServerPaths())
 	if err != nil {
-		return nil, fmt.Errorf("mock: faults: %w", err)
+		return nil, &ConfigError{Field: "Faults", Err: fmt.Errorf("faults: %w", err)}
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -193,27 +198,32 @@ func (cfg *Config) setDefaults() error {
 		cfg.MemberNo = DefaultMemberNo
 	}
 	if !memberNoRE.MatchString(cfg.MemberNo) {
-		return fmt.Errorf("mock: member number %q: want 1 to 20 digits", cfg.MemberNo)
+		return &ConfigError{Field: "MemberNo", Value: cfg.MemberNo,
+			Err: fmt.Errorf("member number %q: want 1 to 20 digits", cfg.MemberNo)}
 	}
 	if cfg.NRNDomain == "" {
 		cfg.NRNDomain = DefaultNRNDomain
 	}
 	if !nrnDomainRE.MatchString(cfg.NRNDomain) {
-		return fmt.Errorf("mock: NRN domain %q: want 2 to 10 capital letters, such as PUB or GOV", cfg.NRNDomain)
+		return &ConfigError{Field: "NRNDomain", Value: cfg.NRNDomain,
+			Err: fmt.Errorf("NRN domain %q: want 2 to 10 capital letters, such as PUB or GOV", cfg.NRNDomain)}
 	}
 	if cfg.MaxBodyBytes < 0 {
-		return fmt.Errorf("mock: max body bytes %d: want 0 (default) or more", cfg.MaxBodyBytes)
+		return &ConfigError{Field: "MaxBodyBytes", Value: strconv.FormatInt(cfg.MaxBodyBytes, 10),
+			Err: fmt.Errorf("max body bytes %d: want 0 (default) or more", cfg.MaxBodyBytes)}
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	for _, o := range cfg.CORSOrigins {
+	for i, o := range cfg.CORSOrigins {
 		if err := checkOrigin(o); err != nil {
-			return fmt.Errorf("mock: CORS origin %q: %w", o, err)
+			return &ConfigError{Field: fmt.Sprintf("CORSOrigins[%d]", i), Value: o,
+				Err: fmt.Errorf("CORS origin %q: %w", o, err)}
 		}
 	}
 	if err := CheckAdminToken(cfg.AdminToken); err != nil {
-		return fmt.Errorf("mock: %w", err)
+		// No Value: the token is a secret, and its error never shows it.
+		return &ConfigError{Field: "AdminToken", Err: err}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
