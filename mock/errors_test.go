@@ -368,7 +368,7 @@ func (b *syncBuffer) String() string {
 func TestAccessLog(t *testing.T) {
 	var logs syncBuffer
 	srv := mocktest.NewServer(t, mock.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-	post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody("a@b.co"))
+	created := post(t, srv, "/api/v1/users/bulk", "application/json", bulkBody("a@b.co"))
 	post(t, srv, "/api/v1/users/bulk", "application/json", []byte(`{"params":[]}`))
 	typo := `{"params":[{"loginId":"typo@b.co","phoneNumber":"1","accessRules":{"consoleAccessAllowed":true,"apiAccessAllowed":true}}]}`
 	post(t, srv, "/api/v1/users/bulk", "application/json", []byte(typo))
@@ -394,6 +394,10 @@ func TestAccessLog(t *testing.T) {
 	if first["method"] != "POST" || first["path"] != "/api/v1/users/bulk" || first["status"] != 200.0 ||
 		first["duration"] == nil || first["problem"] != nil || first["warning"] != nil {
 		t.Errorf("first line: %v", first)
+	}
+	// The trace ID a developer quotes from an answer finds its line in the log.
+	if got, want := first["traceId"], created.header.Get(mock.HeaderTraceID); want == "" || got != want {
+		t.Errorf("first line's traceId: got %v, want %q (the answer's %s)", got, want, mock.HeaderTraceID)
 	}
 	if second["status"] != 400.0 || second["problem"] != "params: minItems: must have at least 1 item, got 0" {
 		t.Errorf("second line: %v", second)

@@ -57,6 +57,10 @@ func (s *Server) done(x *exchange, err error) {
 		slog.Int("status", status),
 		slog.Duration("duration", duration),
 	}
+	if id := firstValue(c.Response().Header(), HeaderTraceID); id != "" {
+		// What a developer quotes from an answer, to find its line.
+		attrs = append(attrs, slog.String("traceId", id))
+	}
 	if key, ok := c.Get(ctxAccessKey).(string); ok {
 		attrs = append(attrs, slog.String("accessKey", key))
 	}
