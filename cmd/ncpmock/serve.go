@@ -12,10 +12,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ncpmock/ncpmock/mock"
@@ -107,6 +109,15 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err := checkAddr(o.addr); err != nil {
 		return err
 	}
+	// Go kills a program that writes to a closed pipe on stdout or stderr
+	// (ncpmock serve | head -1, a log collector that died) with SIGPIPE,
+	// unless the program asks for the signal. A server should lose those
+	// lines, not its clients: asked for, the signal is dropped here and the
+	// write fails with EPIPE, which the banner and the log ignore. gen and
+	// test keep the default, and stop when their reader does.
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	defer signal.Stop(sigpipe)
 	logOut, closeLog := bufferedLog(e.stderr)
 	defer closeLog()
 	logger, err := newLogger(o.logFormat, logOut)
