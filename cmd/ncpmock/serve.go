@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -118,7 +119,13 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	sigpipe := make(chan os.Signal, 1)
 	signal.Notify(sigpipe, syscall.SIGPIPE)
 	defer signal.Stop(sigpipe)
-	logOut, closeLog := bufferedLog(e.stderr)
+	logOut, closeLog := bufferedLog(e.stderr, func(n int) []byte {
+		var b bytes.Buffer
+		if l, err := newLogger(o.logFormat, &b); err == nil {
+			l.Warn("access log lines dropped: the log's reader took nothing for a while", "dropped", n)
+		}
+		return b.Bytes()
+	})
 	defer closeLog()
 	logger, err := newLogger(o.logFormat, logOut)
 	if err != nil {
