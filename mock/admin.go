@@ -136,9 +136,12 @@ func (s *Server) adminAddFaults(c echo.Context) error {
 		return err
 	}
 	list := make([]RuleStatus, len(added))
+	ids := make([]string, len(added))
 	for i, r := range added {
 		list[i] = RuleStatus{Rule: r, Remaining: remainingOf(r)}
+		ids[i] = r.ID
 	}
+	c.Set(ctxAdminChange, "added rules "+strings.Join(ids, ", "))
 	return c.JSON(http.StatusCreated, adminFaultsResponse{Count: len(list), Faults: list})
 }
 
@@ -162,11 +165,14 @@ func (s *Server) adminDeleteFault(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Set(ctxAdminChange, "removed rule "+r.Rule.ID)
 	return c.JSON(http.StatusOK, r)
 }
 
 func (s *Server) adminClearFaults(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]int{"removed": s.ClearFaults()})
+	n := s.ClearFaults()
+	c.Set(ctxAdminChange, "removed every rule ("+strconv.Itoa(n)+")")
+	return c.JSON(http.StatusOK, map[string]int{"removed": n})
 }
 
 // adminRequestsResponse is the body of GET /__admin/requests.
@@ -189,6 +195,7 @@ func (s *Server) adminRequests(c echo.Context) error {
 
 func (s *Server) adminClearRequests(c echo.Context) error {
 	s.ClearRequests()
+	c.Set(ctxAdminChange, "cleared the journal")
 	return c.JSON(http.StatusOK, map[string]string{"status": "cleared"})
 }
 

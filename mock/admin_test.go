@@ -338,3 +338,35 @@ func TestFaultsHandedOutAreCopies(t *testing.T) {
 		t.Fatalf("after Reset: %+v, want the rule of Config.Faults", f)
 	}
 }
+
+// TestAdminChangesAreLogged: on a shared mock, the operator who finds every
+// upload failing looks in the access log for who added which rule; each
+// admin request that changes something says what it changed.
+func TestAdminChangesAreLogged(t *testing.T) {
+	var log bytes.Buffer
+	s := newTestServer(t, Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	steps := []struct {
+		method, path, body string
+		want               string
+	}{
+		{http.MethodPost, PathAdminFaults, `[{"id":"a","fault":"status","params":{"status":503}},{"fault":"reset"}]`, `admin="added rules a, rule-1"`},
+		{http.MethodDelete, PathAdminFaults + "/a", "", `admin="removed rule a"`},
+		{http.MethodDelete, PathAdminFaults, "", `admin="removed every rule (1)"`},
+		{http.MethodDelete, PathAdminRequests, "", `admin="cleared the journal"`},
+		{http.MethodPost, PathAdminReset, "", `admin="reset: users, journal and rules as at start"`},
+	}
+	for _, st := range steps {
+		log.Reset()
+		if rec := do(t, s, st.method, st.path, st.body); rec.Code/100 != 2 {
+			t.Fatalf("%s %s: got %d %s", st.method, st.path, rec.Code, rec.Body)
+		}
+		if !strings.Contains(log.String(), st.want) {
+			t.Errorf("%s %s: got log %q, want %s", st.method, st.path, log.String(), st.want)
+		}
+	}
+	log.Reset()
+	do(t, s, http.MethodGet, PathAdminFaults, "")
+	if strings.Contains(log.String(), "admin=") {
+		t.Errorf("GET %s: got log %q, want no admin change", PathAdminFaults, log.String())
+	}
+}

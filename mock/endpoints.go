@@ -28,5 +28,6 @@ func (s *Server) adminReset(c echo.Context) error {
 	if err := s.Reset(c.Request().Context()); err != nil {
 		return err
 	}
+	c.Set(ctxAdminChange, "reset: users, journal and rules as at start")
 	return c.JSON(http.StatusOK, map[string]string{"status": "reset"})
 }

@@ -77,6 +77,9 @@ func (s *Server) done(x *exchange, err error) {
 	if len(x.applied) > 0 {
 		attrs = append(attrs, slog.String("fault", x.appliedString()))
 	}
+	if change, ok := c.Get(ctxAdminChange).(string); ok {
+		attrs = append(attrs, slog.String("admin", change))
+	}
 	s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
 	s.answered.Add(1)
 	if s.onDone != nil {
@@ -97,6 +100,11 @@ func validationProblems(err error) []openapi.Problem {
 func journaled(path string) bool {
 	return path != PathHealth && !strings.HasPrefix(path, "/__admin/")
 }
+
+// ctxAdminChange is the echo.Context key of what an admin request changed,
+// for the access log: on a shared mock, who added the rule that fails
+// everyone's uploads.
+const ctxAdminChange = "ncpmock.adminChange"
 
 // traceID gives every answer an x-ncp-trace-id header, as the real gateway does.
 func (s *Server) traceID(next echo.HandlerFunc) echo.HandlerFunc {
