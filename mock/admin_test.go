@@ -303,7 +303,7 @@ func TestResetReplaysTheSeed(t *testing.T) {
 // restores, stay as they were added (before, changing one changed what the
 // server did, raced with requests, and survived Reset).
 func TestFaultsHandedOutAreCopies(t *testing.T) {
-	s := newTestServer(t, Config{Faults: []Rule{{ID: "slow", Fault: &StatusFault{Status: 429, RetryAfter: new(5)}, Match: Match{Path: "/nowhere"}}}})
+	s := newTestServer(t, Config{Faults: []Rule{{ID: "slow", Fault: &StatusFault{Status: 429, RetryAfter: new(5)}, Match: Match{Path: "/users/bulk"}}}})
 	statusOf := func(id string) *StatusFault {
 		t.Helper()
 		for _, r := range s.Faults() {

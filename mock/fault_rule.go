@@ -36,7 +36,10 @@ type Rule struct {
 type Match struct {
 	// Method is an HTTP method, compared without regard to case.
 	Method string `json:"method,omitempty" yaml:"method"`
-	// Path is the request path; a trailing "*" makes it a prefix.
+	// Path is the request path; a trailing "*" makes it a prefix. A path no
+	// route of the API answers (a typo, /healthz, /__admin/...) is refused
+	// with an error that matches ErrRuleNeverFires, as is a Method that the
+	// routes of Path do not take.
 	Path string `json:"path,omitempty" yaml:"path"`
 	// Headers maps header names to regular expressions (RE2, unanchored)
 	// that the header's value must match; an absent header has the value "".

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -20,8 +19,8 @@ var (
 // faultTable holds the active fault rules and their counters. It is safe for
 // concurrent use; reads on the hot path are one atomic load.
 type faultTable struct {
-	size      atomic.Int64 // len(rules), read without the lock
-	bulkPaths []string     // the bulk endpoint's paths, where partial and contract-break act
+	size   atomic.Int64 // len(rules), read without the lock
+	routes []apiRoute   // the routes faults act on, which every rule must reach
 
 	mu      sync.Mutex
 	rules   []*compiledRule
@@ -30,8 +29,8 @@ type faultTable struct {
 	initID  int            // nextID after adding them
 }
 
-func newFaultTable(initial []Rule, bulkPaths []string) (*faultTable, error) {
-	t := &faultTable{bulkPaths: bulkPaths}
+func newFaultTable(initial []Rule, routes []apiRoute) (*faultTable, error) {
+	t := &faultTable{routes: routes}
 	if _, err := t.add(initial...); err != nil {
 		return nil, err
 	}
@@ -78,38 +77,6 @@ func (t *faultTable) add(rules ...Rule) ([]Rule, error) {
 	t.rules = append(slices.Clip(t.rules), compiled...)
 	t.size.Store(int64(len(t.rules)))
 	return added, nil
-}
-
-// checkReach refuses a rule that could never fire, which would otherwise
-// sit in the table at 0 hits: a rule without match.path (the bulk endpoint,
-// POST only) whose match.method is another, and a fault that acts on the
-// bulk endpoint's per-user results whose match.method is not POST or whose
-// match.path names no bulk path (the directory's, say).
-func (t *faultTable) checkReach(c *compiledRule) error {
-	if t.bulkPaths == nil {
-		return nil
-	}
-	bulkPaths := strings.Join(t.bulkPaths, " or ")
-	otherMethod := c.method != "" && c.method != http.MethodPost
-	switch {
-	case otherMethod && c.rule.Match.Path == "":
-		return fmt.Errorf("match.method %q never fires without match.path: a rule without it acts on POST %s only; name the directory's path in match.path to fault it",
-			c.rule.Match.Method, bulkPaths)
-	case !bulkOnly(c.rule.Fault.Kind()):
-		return nil
-	case otherMethod:
-		return fmt.Errorf("%s acts on the results of POST %s only; match.method %q does not reach it",
-			c.rule.Fault.Kind(), bulkPaths, c.rule.Match.Method)
-	case c.rule.Match.Path == "":
-		return nil
-	}
-	for _, p := range t.bulkPaths {
-		if c.pathMatches(p) {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s acts on the results of POST %s only; match.path %q does not reach it",
-		c.rule.Fault.Kind(), bulkPaths, c.rule.Match.Path)
 }
 
 func (t *faultTable) freeID(taken map[string]bool) string {

@@ -32,11 +32,11 @@ func (s *Server) routes() *echo.Echo {
 
 	var bases []string
 	for _, p := range s.spec.ServerPaths() {
-		s.handle(e, s.spec.Method(), p, s.injectFaults(s.createUsers, true), s.authenticate)
+		s.api(e, s.spec.Method(), p, s.createUsers, true)
 		bases = append(bases, strings.TrimSuffix(p, s.spec.Path()))
 	}
 	s.directoryRoutes(bases, func(method, path string, h echo.HandlerFunc) {
-		s.handle(e, method, path, s.injectFaults(h, false), s.authenticate)
+		s.api(e, method, path, h, false)
 	})
 	s.handle(e, http.MethodGet, PathHealth, s.health)
 	s.handle(e, http.MethodGet, PathSpecYAML, s.specYAML)
@@ -45,6 +45,27 @@ func (s *Server) routes() *echo.Echo {
 		s.adminRoutes(e)
 	}
 	return e
+}
+
+// api declares a route of the API: behind authentication, with faults, and
+// remembered in apiRoutes, against which fault rules are checked.
+func (s *Server) api(e *echo.Echo, method, path string, h echo.HandlerFunc, bulk bool) {
+	s.handle(e, method, path, s.injectFaults(h, bulk), s.authenticate)
+	s.apiRoutes = append(s.apiRoutes, apiRoute{method: method, path: path, bulk: bulk})
+}
+
+// ownEndpoints names the mock's own endpoints, which faults never touch.
+const ownEndpoints = PathHealth + ", " + PathSpecYAML + ", " + PathSpecJSON + " and /__admin/"
+
+// ownEndpoint reports whether path (a prefix when prefix is set) names one
+// of the mock's own endpoints.
+func ownEndpoint(path string, prefix bool) bool {
+	for _, own := range []string{PathHealth, PathSpecYAML, PathSpecJSON, "/__admin/"} {
+		if path == own || prefix && strings.HasPrefix(own, path) {
+			return true
+		}
+	}
+	return strings.HasPrefix(path, "/__admin")
 }
 
 // adminRoutes declares the admin API, behind the admin token if there is one.

@@ -115,6 +115,7 @@ type Server struct {
 	verifier  *apigw.Verifier // nil without authentication
 	echo      *echo.Echo
 	allow     map[string]string // path -> the methods it answers
+	apiRoutes []apiRoute        // the routes faults act on, in the order declared
 	traceSeq  atomic.Uint64
 
 	faults    *faultTable
@@ -161,10 +162,6 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	faults, err := newFaultTable(cfg.Faults, cfg.Spec.ServerPaths())
-	if err != nil {
-		return nil, &ConfigError{Field: "Faults", Err: fmt.Errorf("faults: %w", err)}
-	}
 	s := &Server{
 		cfg:       cfg,
 		spec:      cfg.Spec,
@@ -174,7 +171,6 @@ func New(cfg Config) (*Server, error) {
 		log:       cfg.Logger,
 		verifier:  verifier,
 		allow:     make(map[string]string),
-		faults:    faults,
 		journal:   newJournal(cfg.JournalSize, int(cfg.JournalBodyBytes)),
 		releasing: make(chan struct{}),
 		closing:   make(chan struct{}),
@@ -183,6 +179,9 @@ func New(cfg Config) (*Server, error) {
 	s.faker.Store(openapi.NewFaker(cfg.Seed))
 	s.sleep = s.sleepTimer
 	s.echo = s.routes()
+	if s.faults, err = newFaultTable(cfg.Faults, s.apiRoutes); err != nil {
+		return nil, &ConfigError{Field: "Faults", Err: fmt.Errorf("faults: %w", err)}
+	}
 	return s, nil
 }
 
