@@ -136,7 +136,13 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		return err
 	}
 	srv, err := mock.New(cfg)
-	if err != nil {
+	var fe *mock.FaultError
+	switch {
+	case errors.As(err, &fe) && o.faultsFile != "":
+		// A rule of the file that could never fire, say: name the file as
+		// loadFaults does.
+		return &usageError{msg: fmt.Sprintf("serve: --faults %s: %v", o.faultsFile, fe)}
+	case err != nil:
 		// mock.New checks what the flags set; its errors name the setting.
 		return &usageError{msg: "serve: " + strings.TrimPrefix(err.Error(), "mock: ")}
 	}

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ncpmock/ncpmock/mock"
 )
 
 // serveURL runs "ncpmock serve args..." until the test ends and returns its
@@ -102,9 +108,16 @@ func TestServeFaultsFile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("faults:\n  - fault: status\n    params: {status: 700}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A rule that parses but could never fire is refused by mock.New; the
+	// message still names the file.
+	typo := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(typo, []byte("faults:\n  - fault: status\n    params: {status: 503}\n    match: {path: /api/v1/user/bulk}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for file, want := range map[string]string{
 		bad:                                "rule 1: status: status 700: want an HTTP status from 400 to 599",
 		filepath.Join(dir, "missing.yaml"): "no such file",
+		typo:                               `serve: --faults ` + typo + `: rule 1: match.path "/api/v1/user/bulk" reaches no route that faults act on (did you mean "/api/v1/users/bulk"?)`,
 	} {
 		err := run(t.Context(), []string{"serve", "--faults", file}, mapEnv(nil), io.Discard, io.Discard)
 		var ue *usageError
@@ -161,6 +174,81 @@ func TestDisplayAddr(t *testing.T) {
 	for _, tc := range tests {
 		if got := displayAddr(tc.given, tc.addr); got != tc.want {
 			t.Errorf("displayAddr(%q, %s): got %q, want %q", tc.given, tc.addr, got, tc.want)
+		}
+	}
+}
+
+// readmeRule is a fault rule the README shows, and what it says of it.
+type readmeRule struct {
+	where   string // the README's line
+	rule    string // YAML or JSON
+	refusal string // the reason the README shows it refused with; "" when it loads
+}
+
+// readmeRules collects every fault rule of the README: the YAML blocks, the
+// bodies sent to POST /__admin/faults (with the answer below each), the
+// table of fault kinds and the paths the prose offers as match.path.
+func readmeRules(t *testing.T) map[string][]readmeRule {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	found := map[string][]readmeRule{}
+	add := func(kind string, i int, rule, refusal string) {
+		found[kind] = append(found[kind], readmeRule{fmt.Sprintf("README.md:%d", i+1), rule, refusal})
+	}
+	tableRow := regexp.MustCompile("`(fault: [a-z-]+)`<br>`(params: [^`]*)`")
+	prosePath := regexp.MustCompile("`path: (/[^`\\s]*)`")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		switch {
+		case line == "```yaml":
+			end := i + slices.Index(lines[i:], "```")
+			if block := strings.Join(lines[i+1:end], "\n"); strings.Contains(block, "fault:") {
+				add("yaml block", i, block, "")
+			}
+			i = end
+		case strings.HasPrefix(line, "$ curl") && strings.Contains(line, "/__admin/faults") && strings.Contains(line, " -d '"):
+			body, _, _ := strings.Cut(line[strings.Index(line, " -d '")+5:], "'")
+			var answer struct{ Error struct{ Details string } }
+			_ = json.Unmarshal([]byte(lines[i+1]), &answer)
+			refusal, _ := strings.CutPrefix(answer.Error.Details, "rule 1: ")
+			if refusal == answer.Error.Details {
+				refusal = "" // refused for another reason than the rule (CORS, say)
+			}
+			add("admin API", i, body, refusal)
+		}
+		for _, m := range tableRow.FindAllStringSubmatch(line, -1) {
+			add("table", i, m[1]+"\n"+m[2], "")
+		}
+		for _, m := range prosePath.FindAllStringSubmatch(line, -1) {
+			add("prose", i, "fault: status\nparams: {status: 503}\nmatch: {path: "+m[1]+"}", "")
+		}
+	}
+	return found
+}
+
+// TestReadmeRulesLoad: every fault rule the README shows loads into a mock,
+// and one it shows refused is refused with the reason it shows.
+func TestReadmeRulesLoad(t *testing.T) {
+	found := readmeRules(t)
+	for _, kind := range []string{"yaml block", "admin API", "table", "prose"} {
+		if len(found[kind]) == 0 {
+			t.Errorf("found no rule in a README %s; has the README changed shape?", kind)
+		}
+		for _, r := range found[kind] {
+			rules, err := mock.ParseRules([]byte(r.rule))
+			if err == nil {
+				_, err = mock.New(mock.Config{Faults: rules})
+			}
+			switch {
+			case r.refusal == "" && err != nil:
+				t.Errorf("%s: %s: %v", r.where, r.rule, err)
+			case r.refusal != "" && (err == nil || !strings.HasSuffix(err.Error(), r.refusal)):
+				t.Errorf("%s: %s: got %v, want the refusal the README shows: %s", r.where, r.rule, err, r.refusal)
+			}
 		}
 	}
 }
