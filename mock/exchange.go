@@ -326,6 +326,11 @@ func (x *exchange) closeConn(data []byte, reset bool) error {
 // closeAfter writes data to a hijacked conn and closes it.
 func closeAfter(conn net.Conn, data []byte, reset bool) {
 	if reset {
+		if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+			// Over TLS (*tls.Conn): reset the TCP connection under it, with
+			// no close_notify first, which a client would read as an EOF.
+			conn = tc.NetConn()
+		}
 		if l, ok := conn.(lingerer); ok {
 			_ = l.SetLinger(0) // close sends RST, not FIN
 		}

@@ -57,3 +57,27 @@ func Example() {
 	// kim@example.com success=true
 	// KIM@example.com success=false Duplicate login ID.
 }
+
+// A client that insists on https, as the real service
+// (https://sso.apigw.ntruss.com) is, tested against the mock over TLS. In a
+// test, NewTLSServer(t, cfg) does this and closes the server at the end.
+func ExampleStartTLS() {
+	srv, err := mocktest.StartTLS(mock.Config{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	fmt.Println(strings.HasPrefix(srv.URL, "https://127.0.0.1:"))
+	// srv.Client() trusts the mock's certificate; http.DefaultClient would not.
+	results, err := createUsers(srv.Client(), srv.BulkURL(), "kim@example.com")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(results[0].Name, results[0].Success)
+	// Output:
+	// true
+	// kim@example.com true
+}
