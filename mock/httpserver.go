@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -84,10 +85,13 @@ func orDefault[T int | time.Duration](v, def T) T {
 	return v
 }
 
-// HTTPServer is an *http.Server configured with Limits, whose Serve also caps
-// concurrent connections and whose Shutdown knows the mock's faults. Stop it
-// with Shutdown or Close. Its ConnState, BaseContext, ConnContext and
-// RegisterOnShutdown hooks are in use: do not replace the first three.
+// HTTPServer is an *http.Server configured with Limits, whose Serve and
+// ServeTLS also cap concurrent connections and whose Shutdown knows the
+// mock's faults. Stop it with Shutdown or Close. Its ConnState, BaseContext,
+// ConnContext and RegisterOnShutdown hooks are in use: do not replace the
+// first three. It speaks HTTP/1.1 over TLS too (TLSNextProto is empty): the
+// faults that take a connection over (reset, empty, garbage, truncated)
+// cannot over HTTP/2.
 type HTTPServer struct {
 	// Server is the http.Server that serves the handler; its timeouts
 	// and MaxHeaderBytes come from Limits.
@@ -116,6 +120,7 @@ func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 			ReadTimeout:       l.ReadTimeout,
 			WriteTimeout:      l.WriteTimeout,
 			IdleTimeout:       l.IdleTimeout,
+			TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){},
 		},
 		limits: l,
 		begun:  make(chan struct{}),
@@ -142,4 +147,14 @@ func (s *HTTPServer) Limits() Limits { return s.limits }
 // Shutdown or Close; it returns http.ErrServerClosed then. It closes ln.
 func (s *HTTPServer) Serve(ln net.Listener) error {
 	return s.Server.Serve(newLimitListener(ln, s.limits.MaxConns))
+}
+
+// ServeTLS is Serve over TLS, with the certificate of certFile and keyFile,
+// or of TLSConfig when they are empty (as http.Server.ServeTLS). A client
+// has the shortest of the read-header, read and write timeouts for its
+// handshake (net/http's rule).
+func (s *HTTPServer) ServeTLS(ln net.Listener, certFile, keyFile string) error {
+	// The limit is under TLS, so that a hijacked connection is a *tls.Conn
+	// whose NetConn can be reset.
+	return s.Server.ServeTLS(newLimitListener(ln, s.limits.MaxConns), certFile, keyFile)
 }
