@@ -52,6 +52,7 @@ type serveOptions struct {
 	journalBody   int64
 	maxUsers      int
 	reference     bool
+	tls           tlsOptions
 }
 
 // envAdminToken may hold the admin token, to keep it out of the process list.
@@ -71,6 +72,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.Int64Var(&o.maxBody, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest request body accepted, in `bytes` (413 beyond)")
 	o.auth.flags(fs)
 	limitFlags(fs, &o.limits)
+	o.tls.flags(fs)
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, how long requests in flight may take to finish (hang faults end at once; latency and slow-body faults are cut short near the end)")
 	fs.StringVar(&o.faultsFile, "faults", "", "YAML or JSON `file` of fault rules active from the start")
 	fs.StringVar(&o.adminToken, "admin-token", "", "`token` the admin API (/__admin/) requires; required off loopback (default $"+envAdminToken+")")
@@ -151,6 +153,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err != nil {
 		return &usageError{msg: "serve: " + err.Error()}
 	}
+	if hs.TLSConfig, err = o.tls.config(); err != nil {
+		return err
+	}
 	if o.shutdown <= 0 {
 		return &usageError{msg: fmt.Sprintf("serve: --shutdown-timeout %s: want a positive duration", o.shutdown)}
 	}
@@ -166,6 +171,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 		return err
 	}
 	url := "http://" + displayAddr(o.addr, ln.Addr())
+	if hs.TLSConfig != nil {
+		url = "https://" + displayAddr(o.addr, ln.Addr())
+	}
 	fmt.Fprintf(e.stdout, "ncpmock listening on %s (seed %d; replay with --seed %d)\n", url, srv.Seed(), srv.Seed())
 	for _, p := range srv.Spec().ServerPaths() {
 		fmt.Fprintf(e.stdout, "  %s %s%s\n", srv.Spec().Method(), url, p)
@@ -173,6 +181,9 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	base := strings.TrimSuffix(srv.Spec().ServerPaths()[0], srv.Spec().Path())
 	fmt.Fprintf(e.stdout, "  directory: GET %s%s%s, GET and DELETE %s/{userId}, POST %s, GET %s\n", url, base, mock.PathUsers,
 		mock.PathUsers, mock.PathUsersDelete, mock.PathUsersCheckLogin)
+	if hs.TLSConfig != nil {
+		fmt.Fprintf(e.stdout, "  TLS: %s\n", o.tls.describe(hs.TLSConfig))
+	}
 	fmt.Fprintf(e.stdout, "  authentication: %s\n", describeAuth(cfg.Auth))
 	fmt.Fprintf(e.stdout, "  CORS: %s\n", describeCORS(cfg.CORSOrigins))
 	fmt.Fprintf(e.stdout, "  admin API: %s\n", o.describeAdmin(url))
@@ -366,7 +377,13 @@ func serveUntilDone(ctx context.Context, e *env, ln net.Listener, hs *mock.HTTPS
 		close(announced)
 	})
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if hs.TLSConfig != nil { // --tls-cert
+			served <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		served <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)

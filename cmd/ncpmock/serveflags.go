@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
@@ -112,4 +113,45 @@ func describeAuth(a mock.AuthConfig) string {
 		keys[i] = c.AccessKey
 	}
 	return fmt.Sprintf("ncp signature v2, access keys %s, max skew %s", strings.Join(keys, ", "), a.MaxSkew)
+}
+
+// tlsOptions are the flags that make "ncpmock serve" serve HTTPS, for pages
+// on https://localhost that may not call http (mixed content).
+type tlsOptions struct {
+	cert, key string
+}
+
+func (t *tlsOptions) flags(fs *flag.FlagSet) {
+	fs.StringVar(&t.cert, "tls-cert", "", "PEM certificate `file` (chain first) to serve HTTPS with, with --tls-key")
+	fs.StringVar(&t.key, "tls-key", "", "PEM private key `file` of --tls-cert")
+}
+
+// config loads the certificate and key, or returns nil without them.
+func (t *tlsOptions) config() (*tls.Config, error) {
+	switch {
+	case t.cert == "" && t.key == "":
+		return nil, nil
+	case t.cert == "" || t.key == "":
+		return nil, &usageError{msg: "serve: --tls-cert and --tls-key go together: give the certificate file and the file of its private key"}
+	}
+	pair, err := tls.LoadX509KeyPair(t.cert, t.key)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("serve: --tls-cert %s --tls-key %s: %v", t.cert, t.key, err)}
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}}, nil
+}
+
+// describe says which names the certificate serves, for the banner: a
+// client refuses it under any other.
+func (t *tlsOptions) describe(c *tls.Config) string {
+	leaf := c.Certificates[0].Leaf
+	var names []string
+	names = append(names, leaf.DNSNames...)
+	for _, ip := range leaf.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 {
+		return t.cert + ", which names no host (no subjectAltName): clients will refuse it"
+	}
+	return t.cert + " for " + strings.Join(names, ", ")
 }
