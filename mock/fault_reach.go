@@ -77,6 +77,8 @@ func (t *faultTable) noRoute(c *compiledRule) error {
 	msg := fmt.Sprintf("match.path %q reaches no route that faults act on", c.rule.Match.Path)
 	if ownEndpoint(c.path, c.prefix) {
 		msg += fmt.Sprintf(" (%s are the mock's own, which faults never touch)", ownEndpoints)
+	} else if path, _, query := strings.Cut(c.path, "?"); query {
+		msg += fmt.Sprintf(" (it is compared with the request's path alone, without the query: %q)", path)
 	} else if guess := t.closestPath(c); guess != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", guess)
 	}

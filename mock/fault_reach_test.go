@@ -37,6 +37,8 @@ func TestRuleWithAPathNoRouteTakesRefused(t *testing.T) {
 			`match.path "/api/v1/users/u-123/roles" reaches no route that faults act on; ` + everyRoute, "did you mean"},
 		{"elsewhere", Match{Path: "/v2/accounts"},
 			`match.path "/v2/accounts" reaches no route that faults act on; ` + everyRoute, "did you mean"},
+		{"a query", Match{Path: apiBase + "/users?size=5"},
+			`match.path "/api/v1/users?size=5" reaches no route that faults act on (it is compared with the request's path alone, without the query: "/api/v1/users"); ` + everyRoute, ""},
 		{"the admin API", Match{Path: PathAdminUsers},
 			`match.path "/__admin/users" reaches no route that faults act on (/healthz, /openapi.yaml, /openapi.json and /__admin/ are the mock's own, which faults never touch); ` + everyRoute, ""},
 		{"the admin API by prefix", Match{Path: "/__adm*"},
