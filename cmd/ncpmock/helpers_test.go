@@ -17,14 +17,44 @@ const safety = 20 * time.Second
 
 // syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed at the next write, if made (waitFor)
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
+}
+
+// waitFor returns the buffer's text once it contains want, waiting for
+// writes (not for time); it fails t after safety.
+func (b *syncBuffer) waitFor(t *testing.T, want string) string {
+	t.Helper()
+	timeout := time.After(safety)
+	for {
+		b.mu.Lock()
+		text := b.buf.String()
+		if strings.Contains(text, want) {
+			b.mu.Unlock()
+			return text
+		}
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		select {
+		case <-written:
+		case <-timeout:
+			t.Fatalf("no %q within %s in:\n%s", want, safety, text)
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {

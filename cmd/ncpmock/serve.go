@@ -153,6 +153,10 @@ func serve(ctx context.Context, e *env, o *serveOptions) error {
 	if err != nil {
 		return &usageError{msg: "serve: " + err.Error()}
 	}
+	// net/http's own complaints (a TLS handshake a browser refused, a
+	// malformed request it answered itself) go to the access log, in its
+	// format, not to Go's log package beside it.
+	hs.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	if hs.TLSConfig, err = o.tls.config(); err != nil {
 		return err
 	}

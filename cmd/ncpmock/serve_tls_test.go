@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -61,6 +62,30 @@ func TestServeTLSFlags(t *testing.T) {
 	var verr *tls.CertificateVerificationError
 	if _, err := plain.Get(r.url + "/healthz"); !errors.As(err, &verr) {
 		t.Fatalf("a client without the certificate: got %v, want a certificate error", err)
+	}
+}
+
+// TestServeTLSHandshakeErrorsInTheLog: a client that refuses the
+// certificate makes a line of the access log, in its format, not a line of
+// Go's log package beside it.
+func TestServeTLSHandshakeErrorsInTheLog(t *testing.T) {
+	certFile, keyFile, _ := writeCert(t, t.TempDir(), "localhost", "127.0.0.1")
+	r := startServe(t, nil, "--log-format", "json", "--tls-cert", certFile, "--tls-key", keyFile)
+	plain := &http.Client{Transport: &http.Transport{}}
+	defer plain.CloseIdleConnections()
+	if _, err := plain.Get(r.url + "/healthz"); err == nil {
+		t.Fatal("a client without the certificate got an answer")
+	}
+	log := r.stderr.waitFor(t, "TLS handshake error")
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var rec struct {
+			Level, Msg string
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("a line of the log is not JSON: %q", line)
+		} else if strings.Contains(rec.Msg, "TLS handshake error") && rec.Level != "WARN" {
+			t.Errorf("handshake error logged at %s, want WARN: %q", rec.Level, line)
+		}
 	}
 }
 
