@@ -24,6 +24,7 @@ func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	if s.cfg.AdminToken == "" {
 		return func(c echo.Context) error {
 			if err := browserCaller(c); err != nil {
+				s.adminRefused.Add(1)
 				return err
 			}
 			return next(c)
@@ -33,6 +34,7 @@ func (s *Server) adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		got := sha256.Sum256([]byte(adminToken(c.Request())))
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			s.adminRefused.Add(1)
 			return &GatewayErrorStatus{
 				Status: http.StatusUnauthorized, Code: "200", Message: "Authentication Failed",
 				Details: "The admin API needs its token: send it as Authorization: Bearer TOKEN or " + HeaderAdminToken + ": TOKEN.",

@@ -79,6 +79,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		key, err := s.verifier.Verify(c.Request())
 		if err != nil {
+			s.authRefused.Add(1)
 			return err
 		}
 		c.Set(ctxAccessKey, key)

@@ -200,6 +200,9 @@ func (x *exchange) applyPendingFrom(start int) error {
 
 func (x *exchange) apply(f Fault, a AppliedFault) error {
 	x.applied = append(x.applied, a)
+	if i := kindIndex(a.Kind); i >= 0 {
+		x.s.faultsApplied[i].Add(1)
+	}
 	x.Response().Header().Add(HeaderFaultApplied, a.String())
 	return f.apply(x)
 }

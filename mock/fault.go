@@ -41,6 +41,37 @@ const (
 	KindContractBreak = "contract-break"
 )
 
+// numKinds is the number of fault kinds, len(kinds()).
+const numKinds = 10
+
+// kindIndex returns the index of a kind in kinds(), or -1 for none; it
+// allocates nothing, for the counters of Stats.
+func kindIndex(kind string) int {
+	switch kind {
+	case KindLatency:
+		return 0
+	case KindStatus:
+		return 1
+	case KindReset:
+		return 2
+	case KindEmpty:
+		return 3
+	case KindGarbage:
+		return 4
+	case KindTruncated:
+		return 5
+	case KindSlowBody:
+		return 6
+	case KindHang:
+		return 7
+	case KindPartial:
+		return 8
+	case KindContractBreak:
+		return 9
+	}
+	return -1
+}
+
 // kindInfo describes a fault kind: how to make an empty one, which of its
 // parameters a bare value sets ("status=503", "status-503@fail.ncpmock.test"),
 // and an example of that value with what it is, for the error that says a

@@ -81,7 +81,7 @@ func (s *Server) done(x *exchange, err error) {
 		attrs = append(attrs, slog.String("admin", change))
 	}
 	s.log.LogAttrs(context.WithoutCancel(req.Context()), slog.LevelInfo, "request", attrs...)
-	s.answered.Add(1)
+	s.statuses[x.ending()].Add(1)
 	if s.onDone != nil {
 		s.onDone()
 	}

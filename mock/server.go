@@ -123,7 +123,6 @@ type Server struct {
 	exchanges sync.Pool
 	faultSeq  atomic.Uint64
 	started   time.Time
-	answered  atomic.Uint64                                    // requests answered, for Stats
 	inFlight  atomic.Int64                                     // requests being handled, for Stats
 	sleep     func(ctx context.Context, d time.Duration) error // replaced in tests
 	onHang    func()                                           // tests: a hang fault started waiting
@@ -134,6 +133,13 @@ type Server struct {
 	closing     chan struct{} // closed by Close: every fault wait ends
 	closeOnce   sync.Once
 	buffers     sync.Pool // of *[]byte, for answers
+
+	// Counters of Stats, since New. Fixed arrays of atomics: counting a
+	// request takes no lock and allocates nothing.
+	statuses      [endings]atomic.Uint64  // requests answered, by ending()
+	faultsApplied [numKinds]atomic.Uint64 // by kindIndex
+	authRefused   atomic.Uint64           // 401s of authenticate
+	adminRefused  atomic.Uint64           // refusals of adminOnly
 }
 
 var (
