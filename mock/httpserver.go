@@ -98,11 +98,15 @@ type HTTPServer struct {
 	*http.Server
 	limits Limits
 	conns  connWatch
+	count  connLimit
 	begun  chan struct{} // closed once http.Server's Shutdown has closed the listeners
 }
 
 // NewHTTPServer returns a server of h within l, or an error when a limit is
-// negative.
+// negative. When h is a *Server, its Stats report the connections (the
+// last HTTPServer's, if several serve it), and its Config.Logger says when
+// the connection limit is reached: at most once every 10 s, with the times
+// it was reached since the last such line.
 func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 	if h == nil {
 		// net/http would serve http.DefaultServeMux.
@@ -125,6 +129,11 @@ func NewHTTPServer(h http.Handler, l Limits) (*HTTPServer, error) {
 		limits: l,
 		begun:  make(chan struct{}),
 	}
+	s.count.limit, s.count.now = l.MaxConns, time.Now
+	if m, ok := h.(*Server); ok {
+		s.count.log = m.log
+		m.conns.Store(&s.count)
+	}
 	// Fault waits read the write timeout here, to restart it when they end.
 	base := context.WithValue(context.Background(), writeTimeoutKey{}, l.WriteTimeout)
 	s.BaseContext = func(net.Listener) context.Context { return base }
@@ -146,7 +155,7 @@ func (s *HTTPServer) Limits() Limits { return s.limits }
 // Serve accepts connections on ln, at most Limits.MaxConns at once, until
 // Shutdown or Close; it returns http.ErrServerClosed then. It closes ln.
 func (s *HTTPServer) Serve(ln net.Listener) error {
-	return s.Server.Serve(newLimitListener(ln, s.limits.MaxConns))
+	return s.Server.Serve(newLimitListener(ln, &s.count))
 }
 
 // ServeTLS is Serve over TLS, with the certificate of certFile and keyFile,
@@ -156,5 +165,8 @@ func (s *HTTPServer) Serve(ln net.Listener) error {
 func (s *HTTPServer) ServeTLS(ln net.Listener, certFile, keyFile string) error {
 	// The limit is under TLS, so that a hijacked connection is a *tls.Conn
 	// whose NetConn can be reset.
-	return s.Server.ServeTLS(newLimitListener(ln, s.limits.MaxConns), certFile, keyFile)
+	return s.Server.ServeTLS(newLimitListener(ln, &s.count), certFile, keyFile)
 }
+
+// Conns returns the counts of the server's connections.
+func (s *HTTPServer) Conns() ConnStats { return s.count.stats() }

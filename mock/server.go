@@ -136,10 +136,11 @@ type Server struct {
 
 	// Counters of Stats, since New. Fixed arrays of atomics: counting a
 	// request takes no lock and allocates nothing.
-	statuses      [endings]atomic.Uint64  // requests answered, by ending()
-	faultsApplied [numKinds]atomic.Uint64 // by kindIndex
-	authRefused   atomic.Uint64           // 401s of authenticate
-	adminRefused  atomic.Uint64           // refusals of adminOnly
+	statuses      [endings]atomic.Uint64    // requests answered, by ending()
+	faultsApplied [numKinds]atomic.Uint64   // by kindIndex
+	authRefused   atomic.Uint64             // 401s of authenticate
+	adminRefused  atomic.Uint64             // refusals of adminOnly
+	conns         atomic.Pointer[connLimit] // of the HTTPServer serving s; nil without one
 }
 
 var (

@@ -32,10 +32,14 @@ type Stats struct {
 	// AuthRefused counts the requests refused since New because their
 	// signature was missing or wrong (401; only with Config.Auth).
 	AuthRefused uint64 `json:"authRefused"`
-	// AdminRefused counts the admin requests refused since New: without
-	// Config.AdminToken, or with a wrong one (401), or, when there is
-	// none, from a web page (403).
+	// AdminRefused counts the admin requests refused since New: those
+	// without the token Config.AdminToken asks for, or with a wrong one
+	// (401), and, when there is no token, those from a web page (403).
 	AdminRefused uint64 `json:"adminRefused"`
+	// Connections describes the connections of the HTTPServer that serves
+	// the mock; zero, and left out of the JSON, when the mock is served
+	// otherwise (httptest, another http.Server).
+	Connections ConnStats `json:"connections,omitzero"`
 	// InFlight counts the requests being handled now; over HTTP, the stats
 	// request itself is one.
 	InFlight int64 `json:"inFlight"`
@@ -168,6 +172,10 @@ func (s *Server) Stats(ctx context.Context, gc bool) (Stats, error) {
 	runtime.ReadMemStats(&m)
 	uptime := time.Since(s.started).Round(time.Millisecond)
 	statuses, requests := s.statusCounts()
+	var conns ConnStats
+	if c := s.conns.Load(); c != nil {
+		conns = c.stats()
+	}
 	return Stats{
 		Uptime:         Duration(uptime),
 		UptimeSeconds:  uptime.Seconds(),
@@ -176,6 +184,7 @@ func (s *Server) Stats(ctx context.Context, gc bool) (Stats, error) {
 		Faults:         s.faultCounts(),
 		AuthRefused:    s.authRefused.Load(),
 		AdminRefused:   s.adminRefused.Load(),
+		Connections:    conns,
 		InFlight:       s.inFlight.Load(),
 		Users:          users,
 		UsersForgotten: forgotten,

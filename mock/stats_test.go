@@ -108,6 +108,9 @@ func TestStatsCountEndingsAndFaults(t *testing.T) {
 	if st.Faults != wantFaults {
 		t.Errorf("faults: got %+v, want %+v", st.Faults, wantFaults)
 	}
+	if c := st.Connections; c.Limit != DefaultMaxConns || c.Open < 1 || c.LimitReached != 0 {
+		t.Errorf("connections: got %+v, want the stats request's open, limit %d, never reached", c, DefaultMaxConns)
+	}
 }
 
 // TestStatsCountRefusals counts the requests refused for a missing
@@ -173,6 +176,9 @@ func TestStatsJSONKeepsItsFields(t *testing.T) {
 		if _, ok := faults[k.name].(float64); !ok {
 			t.Errorf("faults[%q]: got %#v, want a number", k.name, faults[k.name])
 		}
+	}
+	if c, ok := got["connections"]; ok {
+		t.Errorf("connections: got %#v, want none without an HTTPServer", c)
 	}
 }
 
