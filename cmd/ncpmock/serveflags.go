@@ -19,7 +19,7 @@ func limitFlags(fs *flag.FlagSet, l *mock.Limits) {
 	fs.DurationVar(&l.ReadTimeout, "read-timeout", mock.DefaultReadTimeout, "how long a client may take to send a whole request")
 	fs.DurationVar(&l.WriteTimeout, "write-timeout", mock.DefaultWriteTimeout, "how long a request may take from its headers to the end of its answer, not counting the waits of latency and slow-body faults")
 	fs.DurationVar(&l.IdleTimeout, "idle-timeout", mock.DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
-	fs.IntVar(&l.MaxConns, "max-conns", mock.DefaultMaxConns, "most connections open at once; more clients wait until one closes")
+	fs.IntVar(&l.MaxConns, "max-conns", mock.DefaultMaxConns, "most connections open at once; more clients wait until one closes, and the log warns (at most every 10s)")
 }
 
 // authOptions are the authentication flags of "ncpmock serve".
