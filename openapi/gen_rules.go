@@ -34,7 +34,8 @@ type Rule struct {
 	// characters), that other rule: Invalid then breaks the two together,
 	// and nothing else. Empty otherwise.
 	With string
-	// Tabular reports whether a CSV row can carry the broken value.
+	// Tabular reports whether a CSV row can carry the broken value, for a
+	// rule Invalid makes a case of (isolatable, or with a With).
 	Tabular bool
 }
 
@@ -241,7 +242,7 @@ func (c *genCtx) decide(r *ruleDef) {
 				displayPath(n.path), req, n.minProps)
 		}
 	}
-	r.Tabular = r.Isolatable && r.csvExpressible()
+	r.Tabular = (r.Isolatable || r.With != "") && r.csvExpressible()
 }
 
 func (n *genNode) requiredCount() int {

@@ -648,6 +648,25 @@ func TestCSV(t *testing.T) {
 	}
 }
 
+// TestCSVCarriesLengthPairs: a rule broken with its sibling length rule
+// (Rule.With) is a string in a column, which a CSV cell carries like any
+// other: the 201-character email over maxLength and x-max-bytes 200.
+func TestCSVCarriesLengthPairs(t *testing.T) {
+	g := newGen(t, embedded(t), openapi.GenConfig{Seed: 2})
+	for _, r := range g.Rules() {
+		if r.With != "" && !r.Tabular {
+			t.Errorf("rule %s (with %s) is not Tabular, but its value is a string in a column", r.Name, r.With)
+		}
+	}
+	cs, err := g.Invalid("params[].userProfile.email/maxLength", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if email := field(t, g, cs, "email"); runeLen(email) != 201 || len(email) != 201 {
+		t.Errorf("email cell %q (%d characters, %d bytes), want 201 of each", email, runeLen(email), len(email))
+	}
+}
+
 // helpers reading generated bodies back.
 
 func boundary(t testing.TB, g *openapi.Generator, name string) *openapi.Case {
