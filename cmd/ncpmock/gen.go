@@ -84,10 +84,10 @@ func gen(ctx context.Context, e *env, o *genOptions) error {
 		fmt.Fprintf(e.stderr, "ncpmock: gen seed %d (replay with --seed %d)\n", g.Seed(), g.Seed())
 	}
 	if o.skipped > 0 {
-		fmt.Fprintf(e.stderr, "ncpmock: CSV carries %d of the %d isolatable invalid cases; the other %d (wrong types, nulls, counts) need --format json or ndjson\n",
+		fmt.Fprintf(e.stderr, "ncpmock: CSV carries %d of the %d invalid cases; the other %d (wrong types, nulls, counts) need --format json or ndjson\n",
 			len(plan), len(plan)+o.skipped, o.skipped)
 	}
-	return o.writeTo(e, func(w io.Writer) error { return o.emit(ctx, e, g, plan, w) })
+	return o.writeTo(e, func(w io.Writer) error { return o.emit(ctx, e, g, plan, newWants(g), w) })
 }
 
 func (o *genOptions) check() error {
@@ -205,17 +205,17 @@ func (o *genOptions) boundaryPlan(g *openapi.Generator) ([]step, error) {
 	return plan, nil
 }
 
-// invalidPlan makes one body per isolatable rule (or the --rule one). CSV
-// cannot carry some (wrong types, nulls, item counts): they are left out
-// and counted in o.skipped.
+// invalidPlan makes one body per rule Invalid makes a case of (or the
+// --rule one). CSV cannot carry some (wrong types, nulls, item counts):
+// they are left out and counted in o.skipped.
 func (o *genOptions) invalidPlan(g *openapi.Generator) ([]step, error) {
 	var names []string
 	for _, r := range g.Rules() {
 		switch {
 		case o.rule != "" && r.Name != o.rule:
-		case !r.Isolatable && o.rule != "":
+		case !generated(r) && o.rule != "":
 			return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q cannot be broken alone: %s", o.rule, r.Reason)}
-		case !r.Isolatable:
+		case !generated(r):
 		case o.format == "csv" && !r.Tabular && o.rule != "":
 			return nil, &usageError{msg: fmt.Sprintf("gen: --rule %q: CSV cannot carry this case; use --format json or ndjson", o.rule)}
 		case o.format == "csv" && !r.Tabular:
@@ -234,6 +234,11 @@ func (o *genOptions) invalidPlan(g *openapi.Generator) ([]step, error) {
 	return plan, nil
 }
 
+// generated reports whether invalid mode makes a case of r: a rule broken
+// alone, or a length rule broken with its sibling (Rule.With), as
+// Generator.InvalidCases does.
+func generated(r openapi.Rule) bool { return r.Isolatable || r.With != "" }
+
 // suggestRules names the rules whose name contains the last part of name.
 func suggestRules(g *openapi.Generator, name string) string {
 	part := name[strings.LastIndexAny(name, "./[")+1:]
@@ -242,7 +247,7 @@ func suggestRules(g *openapi.Generator, name string) string {
 	}
 	var hits []string
 	for _, r := range g.Rules() {
-		if part != "" && strings.Contains(strings.ToLower(r.Name), strings.ToLower(part)) && r.Isolatable {
+		if part != "" && strings.Contains(strings.ToLower(r.Name), strings.ToLower(part)) && generated(r) {
 			hits = append(hits, r.Name)
 		}
 	}
@@ -279,10 +284,10 @@ func (o *genOptions) writeTo(e *env, write func(io.Writer) error) (err error) {
 
 // emit makes every case of every round and writes it as soon as it is made,
 // so memory stays flat however many there are.
-func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []step, w io.Writer) error {
+func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, plan []step, ws wants, w io.Writer) error {
 	// More than one body (the sum could overflow, so no product).
 	many := o.count > 1 || len(plan) > 1 || len(plan) == 1 && plan[0].times > 1
-	s := newSink(o, w, g, many)
+	s := newSink(o, w, g, ws, many)
 	leftOut := map[string]bool{} // boundary cases CSV cannot carry
 	for range o.count {
 		for _, st := range plan {
@@ -311,30 +316,70 @@ func (o *genOptions) emit(ctx context.Context, e *env, g *openapi.Generator, pla
 				if err != nil {
 					return fmt.Errorf("gen: %w", err)
 				}
-				annotate(e.stderr, cs, where)
+				annotate(e.stderr, cs, ws.of(cs), where)
 			}
 		}
 	}
 	return s.close()
 }
 
+// wants finds the problems a validator must report for an invalid case:
+// Case.Want, and for a rule with a With the With rule of the same field.
+type wants map[string]string // rule name to its With
+
+func newWants(g *openapi.Generator) wants {
+	ws := wants{}
+	for _, r := range g.Rules() {
+		if r.With != "" {
+			ws[r.Name] = r.With
+		}
+	}
+	return ws
+}
+
+// of returns every problem the case must get, Case.Want first; none for a
+// valid or boundary case.
+func (ws wants) of(cs *openapi.Case) []openapi.Problem {
+	if cs.Want == nil {
+		return nil
+	}
+	out := []openapi.Problem{{Field: cs.Want.Field, Rule: cs.Want.Rule}}
+	if with := ws[cs.Name]; with != "" && cs.Mode == openapi.ModeInvalid {
+		out = append(out, openapi.Problem{Field: cs.Want.Field, Rule: with})
+	}
+	return out
+}
+
 // annotate says on stderr what a boundary or invalid body is for.
-func annotate(w io.Writer, cs *openapi.Case, where string) {
+func annotate(w io.Writer, cs *openapi.Case, want []openapi.Problem, where string) {
 	switch {
 	case cs.Mode == openapi.ModeValid && cs.Note != "":
 		fmt.Fprintf(w, "ncpmock: %s: %s\n", where, cs.Note)
 	case cs.Mode == openapi.ModeBoundary:
 		fmt.Fprintf(w, "ncpmock: %s: %s: %s\n", where, cs.Name, cs.Note)
 	case cs.Mode == openapi.ModeInvalid:
-		fmt.Fprintf(w, "ncpmock: %s: %s: %s; want %s\n", where, cs.Name, cs.Note, wantText(cs.Want))
+		fmt.Fprintf(w, "ncpmock: %s: %s: %s; want %s\n", where, cs.Name, cs.Note, wantText(want))
 	}
 }
 
-func wantText(p *openapi.Problem) string {
-	if p.Field == "" {
-		return p.Rule
+// wantText names the problems: "params[0].description maxLength and
+// maxBytes" for two of one field.
+func wantText(ps []openapi.Problem) string {
+	var b strings.Builder
+	for i, p := range ps {
+		switch {
+		case i > 0 && p.Field == ps[i-1].Field:
+			b.WriteString(" and " + p.Rule)
+			continue
+		case i > 0:
+			b.WriteString(" and ")
+		}
+		if p.Field != "" {
+			b.WriteString(p.Field + " ")
+		}
+		b.WriteString(p.Rule)
 	}
-	return p.Field + " " + p.Rule
+	return b.String()
 }
 
 // sink writes cases in one format.
@@ -344,14 +389,14 @@ type sink interface {
 	close() error
 }
 
-func newSink(o *genOptions, w io.Writer, g *openapi.Generator, many bool) sink {
+func newSink(o *genOptions, w io.Writer, g *openapi.Generator, ws wants, many bool) sink {
 	switch o.format {
 	case "ndjson":
-		return &ndjsonSink{w: w, annotated: o.annotated}
+		return &ndjsonSink{w: w, annotated: o.annotated, wants: ws}
 	case "csv":
 		return &csvSink{w: csv.NewWriter(w), raw: w, g: g, bom: o.bom}
 	}
-	return &jsonSink{w: w, array: many, annotated: o.annotated}
+	return &jsonSink{w: w, array: many, annotated: o.annotated, wants: ws}
 }
 
 // annotatedCase is a case as --annotated writes it: the body with what it is
@@ -368,13 +413,22 @@ type annotatedCase struct {
 
 // annotatedWant is the answer a case should get: 200 for a valid or
 // boundary body, with the users that fail (none but --duplicate's repeat;
-// the others are created), or 400 with the one problem for an invalid one
-// (field "" for the body as a whole).
+// the others are created), or 400 with the problem of an invalid one
+// (field "" for the body as a whole) and, for a length rule broken with its
+// sibling (Rule.With), that sibling in also: the problems a validator
+// reports are field and rule, and those of also, and no other.
 type annotatedWant struct {
-	Status int             `json:"status"`
-	Failed []annotatedUser `json:"failed,omitempty"`
-	Field  *string         `json:"field,omitempty"`
-	Rule   string          `json:"rule,omitempty"`
+	Status int                `json:"status"`
+	Failed []annotatedUser    `json:"failed,omitempty"`
+	Field  *string            `json:"field,omitempty"`
+	Rule   string             `json:"rule,omitempty"`
+	Also   []annotatedProblem `json:"also,omitempty"`
+}
+
+// annotatedProblem is a further problem of an invalid case.
+type annotatedProblem struct {
+	Field string `json:"field"`
+	Rule  string `json:"rule"`
 }
 
 // annotatedUser is a user a 200 answers with success false.
@@ -384,7 +438,7 @@ type annotatedUser struct {
 }
 
 // annotatedJSON returns the case wrapped as --annotated writes it, compact.
-func annotatedJSON(cs *openapi.Case) ([]byte, error) {
+func annotatedJSON(cs *openapi.Case, ws wants) ([]byte, error) {
 	name := cs.Name
 	if name == "" {
 		name = string(cs.Mode)
@@ -396,15 +450,18 @@ func annotatedJSON(cs *openapi.Case) ([]byte, error) {
 	}
 	if cs.Want != nil {
 		a.Want = annotatedWant{Status: 400, Field: &cs.Want.Field, Rule: cs.Want.Rule}
+		for _, p := range ws.of(cs)[1:] {
+			a.Want.Also = append(a.Want.Also, annotatedProblem{Field: p.Field, Rule: p.Rule})
+		}
 	}
 	return json.Marshal(a)
 }
 
 // caseJSON returns what a JSON sink writes of a case: its body, or with
 // --annotated the body wrapped.
-func caseJSON(cs *openapi.Case, annotated bool) ([]byte, error) {
+func caseJSON(cs *openapi.Case, annotated bool, ws wants) ([]byte, error) {
 	if annotated {
-		return annotatedJSON(cs)
+		return annotatedJSON(cs, ws)
 	}
 	return cs.Body, nil
 }
@@ -414,6 +471,7 @@ type jsonSink struct {
 	w         io.Writer
 	array     bool
 	annotated bool
+	wants     wants
 	n         int
 	buf       bytes.Buffer
 }
@@ -427,7 +485,7 @@ func (s *jsonSink) write(cs *openapi.Case) (string, error) {
 			return "", err
 		}
 	}
-	body, err := caseJSON(cs, s.annotated)
+	body, err := caseJSON(cs, s.annotated, s.wants)
 	if err != nil {
 		return "", err
 	}
@@ -453,12 +511,13 @@ func (s *jsonSink) close() error {
 type ndjsonSink struct {
 	w         io.Writer
 	annotated bool
+	wants     wants
 	n         int
 }
 
 func (s *ndjsonSink) write(cs *openapi.Case) (string, error) {
 	s.n++
-	body, err := caseJSON(cs, s.annotated)
+	body, err := caseJSON(cs, s.annotated, s.wants)
 	if err != nil {
 		return "", err
 	}
@@ -524,13 +583,24 @@ func (s *csvSink) close() error {
 	return s.w.Error()
 }
 
+// sibling names r's With rule with its limit, such as "maxBytes 300".
+func sibling(rules []openapi.Rule, r openapi.Rule) string {
+	for _, o := range rules {
+		if o.Path == r.Path && o.Rule == r.With {
+			return o.Rule + " " + o.Limit
+		}
+	}
+	return r.With
+}
+
 func writeString(w io.Writer, s string) error {
 	_, err := io.WriteString(w, s)
 	return err
 }
 
 // listRules prints every rule of invalid mode, with why some cannot be
-// broken alone, and the boundary cases.
+// broken alone (and which of those are broken with their sibling length
+// rule), and the boundary cases.
 func listRules(w io.Writer, g *openapi.Generator) error {
 	rules := g.Rules()
 	nameW, ruleW := len("RULE"), len("REPORTS")
@@ -541,11 +611,14 @@ func listRules(w io.Writer, g *openapi.Generator) error {
 	fmt.Fprintf(&b, "%-*s  %-*s  %-3s  %s\n", nameW, "RULE", ruleW, "REPORTS", "CSV", "LIMIT")
 	for _, r := range rules {
 		csvOK := map[bool]string{true: "yes", false: "no"}[r.Tabular]
-		if !r.Isolatable {
+		if !generated(r) {
 			csvOK = "-"
 		}
 		fmt.Fprintf(&b, "%-*s  %-*s  %-3s  %s\n", nameW, r.Name, ruleW, r.Rule, csvOK, r.Limit)
-		if !r.Isolatable {
+		switch {
+		case r.With != "":
+			fmt.Fprintf(&b, "    breaks %s too: %s\n", sibling(rules, r), r.Reason)
+		case !r.Isolatable:
 			fmt.Fprintf(&b, "    not isolatable: %s\n", r.Reason)
 		}
 	}

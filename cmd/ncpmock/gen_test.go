@@ -144,6 +144,7 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--mode", "invalid", "--rule", "phoneNo"}, "did you mean params[].userProfile.phoneNo/null"},
 		{[]string{"--mode", "invalid", "--rule", "x"}, `--rule "x": no such rule (see --list-rules)`},
 		{[]string{"--mode", "invalid", "--rule", "params[].userProfile.phoneNo/maxLength"}, "cannot be broken alone: pattern"},
+		{[]string{"--mode", "invalid", "--rule", "params[].loginId/minLength"}, "cannot be broken alone: format email admits no value shorter"},
 		{[]string{"--mode", "invalid", "--format", "csv", "--rule", "params/maxItems"}, "CSV cannot carry this case"},
 		{[]string{"--mode", "boundary", "--rule", "huge"}, `no such boundary case; the spec gives rise to maxLength`},
 		{[]string{"--mode", "boundary", "--format", "csv", "--rule", "minLength"}, "description is an empty string, which a CSV cell cannot tell from an absent property"},
@@ -303,9 +304,62 @@ func TestGenCSVBoundaryLeavesOutWhatItCannotCarry(t *testing.T) {
 	}
 }
 
+// TestGenLengthPairs: a length rule broken with its sibling (Rule.With),
+// such as description's maxLength 300 beside x-max-bytes 300, is a case of
+// --rule and of every format, and says on stderr that both rules are
+// reported; CSV carries it in a cell.
+func TestGenLengthPairs(t *testing.T) {
+	const rule = "params[].description/maxLength"
+	out, stderr := mustGen(t, "--seed", "2", "--mode", "invalid", "--rule", rule, "--format", "csv")
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("got %d records (%v), want a header and a row:\n%s", len(recs), err, clip(out))
+	}
+	if d := []rune(recs[1][slices.Index(recs[0], "description")]); len(d) != 301 || len(string(d)) != 301 {
+		t.Errorf("description cell of %d characters, %d bytes; want 301 of each", len(d), len(string(d)))
+	}
+	if want := "want params[0].description maxLength and maxBytes\n"; !strings.HasSuffix(stderr, want) {
+		t.Errorf("stderr %q, want it to end %q", stderr, want)
+	}
+	rules, _ := mustGen(t, "--list-rules")
+	if want := rule + "  "; !strings.Contains(rules, want) {
+		t.Fatalf("--list-rules does not list %s", rule)
+	}
+	line := rules[strings.Index(rules, rule+" "):]
+	line, next, _ := strings.Cut(line, "\n")
+	next, _, _ = strings.Cut(next, "\n")
+	if !strings.Contains(line, "  yes  300") || !strings.HasPrefix(next, "    breaks maxBytes 300 too: ") {
+		t.Errorf("--list-rules says\n%s\n%s\nwant the case made (CSV yes) and a note that it breaks maxBytes 300 too", line, next)
+	}
+	// CSV carries every case of a Tabular rule, and counts the others
+	// among all of Generator.InvalidCases (61 on the embedded spec).
+	g, err := openapi.NewGenerator(mustEmbedded(t), openapi.GenConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := g.InvalidCases(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tabular := 0
+	for _, r := range g.Rules() {
+		if r.Tabular {
+			tabular++
+		}
+	}
+	_, csvNote := mustGen(t, "--seed", "2", "--mode", "invalid", "--format", "csv")
+	want := fmt.Sprintf("CSV carries %d of the %d invalid cases; the other %d", tabular, len(all), len(all)-tabular)
+	if !strings.Contains(csvNote, want) || strings.Count(csvNote, "\n") != 1+tabular {
+		t.Errorf("stderr %q, want %q and a line per row", clip(csvNote), want)
+	}
+}
+
 // TestGenAnnotatedDrivesMock posts every --annotated case to a mock and
 // holds the mock to each case's own "want": the file alone is enough to
-// drive a test, with no stderr notes to pair with it.
+// drive a test, with no stderr notes to pair with it. An invalid case gets
+// exactly the problems want names (field and rule, and those of also for a
+// length rule broken with its sibling), and invalid mode makes a case of
+// every rule the library does (Generator.InvalidCases).
 func TestGenAnnotatedDrivesMock(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Config{Strict: true})
 	var cases []string
@@ -318,6 +372,7 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 		cases = append(cases, strings.Split(strings.TrimSpace(out), "\n")...)
 	}
 	strictSeen, wholeBody, failedWanted := false, false, 0
+	invalid := map[string]bool{} // the invalid cases' names
 	for _, line := range cases {
 		var c struct {
 			Case string
@@ -326,6 +381,7 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 				Status int
 				Field  *string
 				Rule   string
+				Also   []openapi.Problem
 				Failed []struct {
 					Index   int
 					Message string
@@ -351,10 +407,21 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 				continue
 			}
 			wholeBody = wholeBody || *c.Want.Field == ""
+			invalid[c.Case] = true
+			want := append([]openapi.Problem{{Field: *c.Want.Field, Rule: c.Want.Rule}}, c.Want.Also...)
 			var e openapi.ErrorResponse
-			if err := json.Unmarshal(data, &e); err != nil || len(e.FieldErrors) != 1 ||
-				e.FieldErrors[0].Field != *c.Want.Field || e.FieldErrors[0].Rule != c.Want.Rule {
-				t.Errorf("%s: got %s, want the one problem %s %s", c.Case, clip(string(data)), *c.Want.Field, c.Want.Rule)
+			if err := json.Unmarshal(data, &e); err != nil {
+				t.Fatalf("%s: %v: %s", c.Case, err, clip(string(data)))
+			}
+			got := make([]openapi.Problem, len(e.FieldErrors))
+			for i, p := range e.FieldErrors {
+				got[i] = openapi.Problem{Field: p.Field, Rule: p.Rule}
+			}
+			byRule := func(a, b openapi.Problem) int { return strings.Compare(a.Field+" "+a.Rule, b.Field+" "+b.Rule) }
+			slices.SortFunc(got, byRule)
+			slices.SortFunc(want, byRule)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: got %s, want exactly the problems %v", c.Case, clip(string(data)), want)
 			}
 			continue
 		}
@@ -383,6 +450,31 @@ func TestGenAnnotatedDrivesMock(t *testing.T) {
 	if failedWanted != 1 {
 		t.Errorf("want.failed names %d users in all, want 1: the repeat of --duplicate", failedWanted)
 	}
+	g, err := openapi.NewGenerator(mustEmbedded(t), openapi.GenConfig{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := g.InvalidCases(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range lib {
+		if !invalid[cs.Name] {
+			t.Errorf("gen --mode invalid made no case %s, which Generator.InvalidCases (and ncpmock test) makes", cs.Name)
+		}
+	}
+	if len(invalid) != len(lib) {
+		t.Errorf("gen --mode invalid made %d cases, Generator.InvalidCases %d", len(invalid), len(lib))
+	}
+}
+
+func mustEmbedded(t testing.TB) *openapi.Spec {
+	t.Helper()
+	spec, err := openapi.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
 }
 
 func postBody(t *testing.T, srv *mocktest.Server, body []byte) (int, []byte) {
