@@ -43,7 +43,7 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.IntVar(&o.count, "count", 1, "`N` rounds: N bodies in valid mode, every boundary or invalid case N times")
 	fs.IntVar(&o.users, "users", 1, "`M` users per body (csv in valid mode: any number of rows)")
 	fs.Var(&o.seed, "seed", "seed `S` of every random choice (default: random, printed on stderr)")
-	fs.StringVar(&o.mode, "mode", "valid", "valid, boundary (values at their limits) or invalid (one broken rule per body)")
+	fs.StringVar(&o.mode, "mode", "valid", "valid, boundary (values at their limits) or invalid (one broken rule per body, or a value's two length limits that only break together)")
 	fs.StringVar(&o.rule, "rule", "", "only the case `NAME` (see --list-rules), in boundary or invalid mode")
 	fs.StringVar(&o.locale, "locale", openapi.LocaleEnglish, "data language: en or ko (Hangul names and text)")
 	fs.StringVar(&o.format, "format", "json", "json (one body, or an array of them), ndjson (a body a line) or csv (a user a row)")
