@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/ncpmock/ncpmock/internal/editdist"
 )
 
 // ErrRuleNeverFires matches the error of a rule refused because no request
@@ -147,7 +149,7 @@ func (t *faultTable) closestPath(c *compiledRule) string {
 		if c.prefix {
 			guess += "*"
 		}
-		d := editDistance(strings.ToLower(c.rule.Match.Path), strings.ToLower(guess))
+		d := editdist.Levenshtein(strings.ToLower(c.rule.Match.Path), strings.ToLower(guess))
 		if d == 0 && guess != c.rule.Match.Path {
 			d = 1 // another case: paths compare exactly
 		}
@@ -186,24 +188,4 @@ func displayPath(route string) string {
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/ncpmock/ncpmock/internal/editdist"
 )
 
 // ExtMaxBytes is the vendor extension that limits a string to a number of
@@ -165,7 +166,7 @@ func closestName(name string, declared []string) string {
 		if strings.EqualFold(d, name) {
 			return d
 		}
-		dist := editDistance(strings.ToLower(name), strings.ToLower(d))
+		dist := editdist.Levenshtein(strings.ToLower(name), strings.ToLower(d))
 		if dist < bestDist || dist == bestDist && d < best {
 			best, bestDist = d, dist
 		}
@@ -186,24 +187,4 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
