@@ -119,30 +119,17 @@ func TestTestCommandSigns(t *testing.T) {
 // TestTestCommandReplays: the same --seed and --run-id send the same bytes.
 func TestTestCommandReplays(t *testing.T) {
 	requests := func() string {
-		srv := mocktest.NewServer(t, mock.Config{})
+		srv := mocktest.NewServer(t, mock.Config{JournalBodyBytes: -1})
 		dir := t.TempDir()
 		code, stdout, stderr := runCLI(t, "test", "--target", srv.URL, "--seed", "11", "--run-id", "replay1", "--json", filepath.Join(dir, "r.json"))
 		if code != 0 || !strings.Contains(stdout, "(seed 11, run replay1; replay with --seed 11, adding --run-id replay1 only against a server without this run's users)") {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
-		resp, err := srv.Client().Get(srv.URL + "/__admin/requests?limit=1000")
-		if err != nil {
-			t.Fatal(err)
+		bodies := journal(t, srv)
+		if len(bodies) == 0 {
+			t.Fatal("the journal is empty")
 		}
-		defer resp.Body.Close()
-		var journal struct {
-			Requests []struct {
-				Body string `json:"body"`
-			} `json:"requests"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&journal); err != nil || len(journal.Requests) == 0 {
-			t.Fatalf("journal: %v", err)
-		}
-		var all strings.Builder
-		for _, r := range journal.Requests {
-			all.WriteString(r.Body)
-		}
-		return all.String()
+		return strings.Join(bodies, "\n")
 	}
 	if a, b := requests(), requests(); a != b {
 		t.Fatal("two runs with one seed and run ID sent different requests")
@@ -153,7 +140,7 @@ func TestTestCommandReplays(t *testing.T) {
 // --seed alone sends the same bodies with new login IDs, so a replay
 // against the server of the first run passes too.
 func TestTestCommandReplaysSeedOnTheSameServer(t *testing.T) {
-	srv := mocktest.NewServer(t, mock.Config{})
+	srv := mocktest.NewServer(t, mock.Config{JournalBodyBytes: -1})
 	header := regexp.MustCompile(`\(seed 11, run ([0-9a-z]+); replay with --seed 11, adding --run-id ([0-9a-z]+) only against a server without this run's users\)`)
 	var runs [2]string
 	seen := 0 // requests of the runs before
@@ -172,25 +159,17 @@ func TestTestCommandReplaysSeedOnTheSameServer(t *testing.T) {
 	}
 }
 
-// journal returns the bodies of the requests srv received, newest first.
+// journal returns the bodies of the requests srv received, newest first,
+// as whole as srv's Config.JournalBodyBytes keeps them.
 func journal(t *testing.T, srv *mocktest.Server) []string {
 	t.Helper()
-	resp, err := srv.Client().Get(srv.URL + "/__admin/requests?limit=1000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var j struct {
-		Requests []struct {
-			Body string `json:"body"`
-		} `json:"requests"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&j); err != nil {
-		t.Fatalf("journal: %v", err)
-	}
-	bodies := make([]string, len(j.Requests))
-	for i, r := range j.Requests {
-		bodies[i] = r.Body
+	entries := srv.Mock.Requests(mock.JournalFilter{})
+	bodies := make([]string, len(entries))
+	for i, e := range entries {
+		if e.BodyTruncated {
+			t.Fatalf("request %d's body was cut to %d of %d bytes: give the mock JournalBodyBytes: -1", e.Seq, len(e.Body), e.BodyBytes)
+		}
+		bodies[i] = e.Body
 	}
 	return bodies
 }
