@@ -21,11 +21,13 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.inFlight.Add(1)
 		x := s.newExchange(c)
 		defer s.releaseExchange(x)
-		err := next(x)
-		if err != nil {
+		var err error
+		// Deferred, so that a handler that panics (net/http recovers it)
+		// still leaves the request counted out of inFlight, and logged.
+		defer func() { s.done(x, err) }()
+		if err = next(x); err != nil {
 			c.Error(err)
 		}
-		s.done(x, err)
 		return nil
 	}
 }

@@ -1,10 +1,13 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,5 +199,30 @@ func TestKindIndexFollowsKinds(t *testing.T) {
 	}
 	if got := kindIndex("nope"); got != -1 {
 		t.Errorf("kindIndex(nope): got %d, want -1", got)
+	}
+}
+
+// panicStore is a Store whose Get panics, as a bug in a user's Store might.
+type panicStore struct{ Store }
+
+func (panicStore) Get(context.Context, string) (User, bool, error) { panic("a bug in the store") }
+
+// TestPanicLeavesNothingInFlight: a handler that panics (net/http recovers
+// it and drops the connection) is still counted out of InFlight and logged,
+// so that stats and shutdown do not wait for a request that is gone.
+func TestPanicLeavesNothingInFlight(t *testing.T) {
+	var log bytes.Buffer
+	s := newTestServer(t, Config{Store: panicStore{Store: newMemoryStore(false, 0)}, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the store's panic did not reach the caller")
+			}
+		}()
+		do(t, s, http.MethodGet, "/api/v1/users/00000000-0000-4000-8000-000000000000", "")
+	}()
+	st, err := s.Stats(context.Background(), false)
+	if lines := strings.Count(log.String(), "msg=request"); err != nil || st.InFlight != 0 || lines != 1 {
+		t.Errorf("after a panic: %d in flight (%v) and %d log lines, want 0 and 1:\n%s", st.InFlight, err, lines, log.String())
 	}
 }
